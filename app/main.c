@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* Entry point: parses the global options and dispatches to a sub-command or the 10-foot UI. */
+#include "app_commands.h"
+#include "plat_log.h"
+#include "qanat_config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct app_cmd commands[] = {
+	{ "selftest", "selftest [--json]            initialise every linked library and print versions",
+	  app_cmd_selftest },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Qanat %s - an IPTV client for Xtream-compatible panels\n\n"
+		"usage: qanat [--server URL --user U --pass P]    the 10-foot UI\n"
+		"       qanat --headless --script FILE --snap DIR  the UI driven by a script, PNGs in DIR\n",
+		QANAT_VERSION);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "       qanat %s\n", commands[i].usage);
+	fprintf(f,
+		"\n  --help       this text\n  --version    the version and architecture\n"
+		"  --json       sub-commands print one JSON object\n\n"
+		"QANAT_LOG=error|warn|info|debug sets the log level (stderr; credentials are redacted).\n");
+}
+
+static bool take_flag(int *argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], flag) == 0) {
+			memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+			(*argc)--;
+			return true;
+		}
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	plat_log_init();
+	if (take_flag(&argc, argv, "--help") || take_flag(&argc, argv, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (take_flag(&argc, argv, "--version")) {
+		printf("qanat %s (%s)\n", QANAT_VERSION, QANAT_ARCH);
+		return 0;
+	}
+	bool json = take_flag(&argc, argv, "--json");
+	if (argc >= 2 && argv[1][0] != '-') {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				return commands[i].run(argc - 1, argv + 1, json);
+		fprintf(stderr, "qanat: unknown command '%s' (see qanat --help)\n", argv[1]);
+		return 2;
+	}
+	fprintf(stderr, "qanat: the 10-foot UI is not built yet; try 'qanat selftest'\n");
+	return 2;
+}
