@@ -26,3 +26,30 @@ function(qanat_layer name)
     target_link_libraries(${name} INTERFACE ${L_DEPS})
   endif()
 endfunction()
+
+# qanat_fuzz_target(NAME SOURCES ... LIBS ... CORPUS dir)
+# A libFuzzer entry point (LLVMFuzzerTestOneInput). With QANAT_FUZZ=ON (clang) it is built with
+# -fsanitize=fuzzer,address,undefined and ctest fuzzes it for QANAT_FUZZ_SECONDS from the corpus.
+# Otherwise it is linked with tests/support/fuzz_main.c, and ctest replays the corpus as a regression
+# test, so every build checks that the seeds (and every crash once added to them) still pass.
+set(QANAT_FUZZ_SECONDS 30 CACHE STRING "Seconds each fuzz target runs under ctest when QANAT_FUZZ=ON")
+function(qanat_fuzz_target name)
+  cmake_parse_arguments(F "" "CORPUS" "SOURCES;LIBS" ${ARGN})
+  if(QANAT_FUZZ)
+    add_executable(${name} ${F_SOURCES})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${name} PRIVATE ${F_LIBS})
+    set(work ${CMAKE_CURRENT_BINARY_DIR}/${name}-corpus)
+    add_test(NAME ${name}
+      COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
+              sh -c "mkdir -p '${work}' && exec \"$0\" -max_total_time=${QANAT_FUZZ_SECONDS} -rss_limit_mb=1024 -timeout=10 '${work}' '${F_CORPUS}'"
+              $<TARGET_FILE:${name}>)
+    set_tests_properties(${name} PROPERTIES LABELS "fuzz;host-only" TIMEOUT 600)
+  else()
+    add_executable(${name} ${F_SOURCES} ${CMAKE_SOURCE_DIR}/tests/support/fuzz_main.c)
+    target_link_libraries(${name} PRIVATE ${F_LIBS})
+    add_test(NAME ${name} COMMAND ${name} ${F_CORPUS})
+    set_tests_properties(${name} PROPERTIES LABELS "unit;fuzz-replay" TIMEOUT 300)
+  endif()
+endfunction()
