@@ -207,7 +207,7 @@ static int sorted_keys(const json_t *rec, const char **out, size_t cap)
 	const json_t *v;
 	json_object_foreach((json_t *)rec, k, v)
 	{
-		enum kind kind;
+		enum kind kind = K_STRING; /* key_kind() sets it: sorted_keys() returns known keys only */
 		if (key_kind(k, &kind) < 0)
 			return -EINVAL;
 		if (is_omitted(v))
@@ -238,7 +238,7 @@ int qoe_record_to_cmcd(const json_t *rec, char *out, size_t cap)
 		return n;
 	struct out o = { .buf = out, .cap = cap };
 	for (int i = 0; i < n; i++) {
-		enum kind kind;
+		enum kind kind = K_STRING; /* key_kind() sets it: sorted_keys() returns known keys only */
 		key_kind(k[i], &kind);
 		if (i > 0)
 			put(&o, ",", 1);
