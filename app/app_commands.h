@@ -13,6 +13,7 @@ struct app_cmd {
 };
 
 int app_cmd_selftest(int argc, char **argv, bool json);
+int app_cmd_epg(int argc, char **argv, bool json);
 int app_cmd_qoe(int argc, char **argv, bool json);
 int app_cmd_keys(int argc, char **argv, bool json);
 

@@ -10,6 +10,7 @@
 static const struct app_cmd commands[] = {
 	{ "selftest", "selftest [--json]            initialise every linked library and print versions",
 	  app_cmd_selftest },
+	{ "epg", "epg import FILE|URL [--db FILE] [--json]  import XMLTV; programmes/s, peak memory", app_cmd_epg },
 	{ "qoe", "qoe show [--db FILE] | qoe config FILE  [--json]  queued QoE beacons as sent; check the qoe config", app_cmd_qoe },
 	{ "keys", "keys [--keymap FILE] [--input PATH|-] [--count N] [--timeout-ms N]  remote keys -> actions", app_cmd_keys },
 };

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* A guide refresh in the background: one thread, its own SQLite connection, the import's staging and
+ * swap (so readers keep the old guide until the new one is complete), cancellation through the
+ * import's abort flag. The handle owns copies of every string it needs.
+ *
+ * Threads: epg_refresh_start/finished/cancel/join are called from the owner's thread; the worker
+ * touches only the handle's copies, `abort` and `done` (atomics), and writes rc/stats before it sets
+ * `done` (release) and the joiner reads them after pthread_join. */
+#include "epg_internal.h"
+
+#include "store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct epg_refresh {
+	pthread_t thread;
+	char *db_path, *source, *zone, *lang, *user_agent;
+	char **keys;
+	struct epg_import_opts opts;
+	atomic_bool abort;
+	atomic_bool done;
+	int rc;
+	struct epg_import_stats stats;
+};
+
+static void *worker(void *arg)
+{
+	struct epg_refresh *r = arg;
+	struct store *s = NULL;
+	r->rc = store_open(r->db_path, &s);
+	if (r->rc == 0)
+		r->rc = epg_import(s, r->source, &r->opts, &r->stats);
+	store_close(&s);
+	if (r->rc < 0 && r->rc != -ECANCELED)
+		plat_log_warn("epg", "background guide refresh failed: %s", epg_strerror(r->rc));
+	atomic_store(&r->done, true);
+	return NULL;
+}
+
+static void release(struct epg_refresh *r)
+{
+	for (size_t i = 0; r->keys && i < r->opts.only_count; i++)
+		free(r->keys[i]);
+	free(r->keys);
+	free(r->db_path);
+	free(r->source);
+	free(r->zone);
+	free(r->lang);
+	free(r->user_agent);
+	free(r);
+}
+
+static bool dup_opt(const char *in, char **out)
+{
+	*out = NULL;
+	return !in || (*out = strdup(in)) != NULL;
+}
+
+int epg_refresh_start(const char *db_path, const char *source, const struct epg_import_opts *opts,
+		      struct epg_refresh **out)
+{
+	*out = NULL;
+	struct epg_refresh *r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	if (opts)
+		r->opts = *opts;
+	else
+		epg_import_opts_init(&r->opts);
+	bool ok = dup_opt(db_path, &r->db_path) && dup_opt(source, &r->source) &&
+		  dup_opt(r->opts.zone, &r->zone) && dup_opt(r->opts.lang, &r->lang) &&
+		  dup_opt(r->opts.user_agent, &r->user_agent);
+	if (ok && r->opts.only_keys) {
+		r->keys = calloc(r->opts.only_count ? r->opts.only_count : 1, sizeof(*r->keys));
+		ok = r->keys != NULL;
+		for (size_t i = 0; ok && i < r->opts.only_count; i++)
+			ok = (r->keys[i] = strdup(r->opts.only_keys[i] ? r->opts.only_keys[i] : "")) != NULL;
+	}
+	if (!ok || !r->db_path || !r->source) {
+		release(r);
+		return !ok ? -ENOMEM : -EINVAL;
+	}
+	r->opts.zone = r->zone;
+	r->opts.lang = r->lang;
+	r->opts.user_agent = r->user_agent;
+	r->opts.only_keys = (const char *const *)r->keys;
+	r->opts.abort = &r->abort;
+	r->opts.progress = NULL;
+	if (pthread_create(&r->thread, NULL, worker, r) != 0) {
+		release(r);
+		return -EAGAIN;
+	}
+	*out = r;
+	return 0;
+}
+
+bool epg_refresh_finished(const struct epg_refresh *r)
+{
+	return atomic_load(&r->done);
+}
+
+void epg_refresh_cancel(struct epg_refresh *r)
+{
+	if (r)
+		atomic_store(&r->abort, true);
+}
+
+int epg_refresh_join(struct epg_refresh **rp, struct epg_import_stats *stats)
+{
+	struct epg_refresh *r = rp ? *rp : NULL;
+	if (!r)
+		return -EINVAL;
+	pthread_join(r->thread, NULL);
+	int rc = r->rc;
+	if (stats)
+		*stats = r->stats;
+	release(r);
+	*rp = NULL;
+	return rc;
+}

@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT */
+/* The EPG tables and their life cycle: the migrations (owner "epg"), the staging tables an import
+ * fills, the swap that puts a complete import in force in one transaction (the search index built
+ * there too), settings (shifts), the stream -> channel mapping, the sweep of old programmes, and the
+ * small helpers the other files share.
+ *
+ * Tables: epg_channel (one row per guide channel, key = the XMLTV id trimmed and lowercased),
+ * epg_programme (rowid = channel << 40 | start, see epg_prog_id(): a duplicate is a rowid conflict,
+ * dropped at insert), epg_fts (FTS5 over the
+ * titles in every language, external content = epg_programme.search, a virtual column), epg_map
+ * (stream_id -> key and name, from the library), epg_shift (seconds per key, '' = global), epg_meta. */
+#include "epg_internal.h"
+
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PROGRAMME_COLUMNS                                                                                    \
+	"(id INTEGER PRIMARY KEY, channel INTEGER NOT NULL, start INTEGER NOT NULL, stop INTEGER NOT NULL, " \
+	"title TEXT NOT NULL, lang TEXT, subtitle TEXT, descr TEXT, category TEXT, episode TEXT, icon "      \
+	"TEXT, "                                                                                             \
+	"rating TEXT, alt_langs TEXT, alt_titles TEXT, alt_subs TEXT, alt_descs TEXT, "                      \
+	"search TEXT GENERATED ALWAYS AS (title || coalesce(' ' || replace(alt_titles, char(30), ' '), "     \
+	"'')) VIRTUAL)"
+#define CHANNEL_COLUMNS                                                                                \
+	"(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, raw_id TEXT NOT NULL, name TEXT NOT NULL " \
+	"DEFAULT '', name_norm TEXT NOT NULL DEFAULT '', icon TEXT, source TEXT NOT NULL DEFAULT 'xmltv')"
+#define FTS_DEF                                                            \
+	"USING fts5(search, content='epg_programme', content_rowid='id', " \
+	"detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2')"
+
+static const char *const migrations[] = {
+	"CREATE TABLE epg_meta(key TEXT PRIMARY KEY, value);"
+	"CREATE TABLE epg_channel" CHANNEL_COLUMNS ";"
+	"CREATE INDEX epg_channel_name ON epg_channel(name_norm);"
+	"CREATE TABLE epg_programme" PROGRAMME_COLUMNS ";"
+	"CREATE VIRTUAL TABLE epg_fts " FTS_DEF ";"
+	"CREATE TABLE epg_map(stream_id INTEGER PRIMARY KEY, key TEXT NOT NULL, name_norm TEXT NOT NULL);"
+	"CREATE INDEX epg_map_key ON epg_map(key);"
+	"CREATE TABLE epg_shift(key TEXT PRIMARY KEY, seconds INTEGER NOT NULL);",
+};
+
+int epg_schema_ensure(struct store *s)
+{
+	return store_migrate(s, "epg", migrations, (int)(sizeof(migrations) / sizeof(migrations[0])));
+}
+
+const char *epg_strerror(int err)
+{
+	switch (err) {
+	case EPG_E_XML:
+		return "the guide is not valid XML";
+	case EPG_E_ENTITY:
+		return "the guide declares XML entities, which are refused for safety";
+	case EPG_E_GZIP:
+		return "the compressed guide is damaged or incomplete";
+	case EPG_E_TOOBIG:
+		return "the guide contains an element too large to read safely";
+	case EPG_E_HTTP:
+		return "the server refused the guide";
+	case EPG_E_NOTXMLTV:
+		return "the file is XML but not an XMLTV guide";
+	case -ECANCELED:
+		return "the guide update was cancelled";
+	case -ENOSPC:
+		return "the disk is full";
+	case -ENOENT:
+		return "the guide file was not found";
+	case -ETIMEDOUT:
+		return "the server did not answer in time";
+	case -ECONNREFUSED:
+	case -EHOSTUNREACH:
+		return "the server cannot be reached";
+	case -EACCES:
+		return "access to the guide was refused";
+	case -ENOMEM:
+		return "not enough memory";
+	case -EBADMSG:
+		return "the answer is not a programme list";
+	default:
+		return err < 0 ? "the guide could not be read" : "ok";
+	}
+}
+
+size_t epg_key_normalize(const char *s, size_t len, char *out, size_t cap)
+{
+	if (cap == 0)
+		return 0;
+	if (!s)
+		s = "";
+	if (len == (size_t)-1)
+		len = strlen(s);
+	while (len && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	if (len >= cap)
+		len = cap - 1;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	out[len] = '\0';
+	return len;
+}
+
+bool epg_lang_match(const char *a, const char *b)
+{
+	if (!a || !b || !a[0] || !b[0])
+		return false;
+	for (;; a++, b++) {
+		bool ea = !*a || *a == '-' || *a == '_', eb = !*b || *b == '-' || *b == '_';
+		if (ea || eb)
+			return ea && eb;
+		char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
+		char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
+		if (ca != cb)
+			return false;
+	}
+}
+
+int epg_sql_run(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		plat_log_warn("epg", "%s", msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return store_errno(rc);
+}
+
+int epg_meta_get_int(sqlite3 *db, const char *key, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT value FROM epg_meta WHERE key = ?1", -1, &st, NULL);
+	int err = store_errno(rc);
+	if (err == 0) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*out = sqlite3_column_int64(st, 0);
+		err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_errno(rc);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+int epg_meta_get_text(sqlite3 *db, const char *key, char *out, size_t cap)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT value FROM epg_meta WHERE key = ?1", -1, &st, NULL);
+	int err = store_errno(rc);
+	if (err == 0) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			const unsigned char *v = sqlite3_column_text(st, 0);
+			snprintf(out, cap, "%s", v ? (const char *)v : "");
+		}
+		err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_errno(rc);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int meta_set(sqlite3 *db, const char *key, const char *text, int64_t value)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db,
+				    "INSERT INTO epg_meta(key, value) VALUES (?1, ?2) "
+				    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+				    -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (text)
+			sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, 2, value);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return store_errno(rc);
+}
+
+int epg_meta_set_int(sqlite3 *db, const char *key, int64_t value)
+{
+	return meta_set(db, key, NULL, value);
+}
+
+int epg_meta_set_text(sqlite3 *db, const char *key, const char *value)
+{
+	return meta_set(db, key, value, 0);
+}
+
+int epg_staging_create(sqlite3 *db)
+{
+	return epg_sql_run(db, "BEGIN IMMEDIATE;"
+			       "DROP TABLE IF EXISTS epg_programme_new; DROP TABLE IF EXISTS epg_channel_new;"
+			       "CREATE TABLE epg_channel_new" CHANNEL_COLUMNS ";"
+			       "CREATE TABLE epg_programme_new" PROGRAMME_COLUMNS ";"
+			       "DELETE FROM epg_meta WHERE key LIKE 'staging_%';"
+			       "COMMIT");
+}
+
+/* Short-EPG channels the new guide lacks are carried over with their programmes. */
+static const char carry_short_sql[] =
+    "INSERT INTO epg_channel_new(key, raw_id, name, name_norm, icon, source) "
+    "SELECT key, raw_id, name, name_norm, icon, source FROM epg_channel WHERE source = 'short' "
+    "AND key NOT IN (SELECT key FROM epg_channel_new);"
+    "INSERT OR IGNORE INTO epg_programme_new(id, channel, start, stop, title, lang, subtitle, descr, "
+    "category,"
+    " episode, icon, rating, alt_langs, alt_titles, alt_subs, alt_descs) "
+    "SELECT (n.id << 40) | p.start, n.id, p.start, p.stop, p.title, p.lang, p.subtitle, p.descr, p.category, "
+    "p.episode, p.icon,"
+    " p.rating, p.alt_langs, p.alt_titles, p.alt_subs, p.alt_descs FROM epg_programme p "
+    "JOIN epg_channel c ON c.id = p.channel JOIN epg_channel_new n ON n.key = c.key "
+    "WHERE c.source = 'short' AND n.source = 'short';";
+
+int epg_staging_swap(sqlite3 *db, int64_t now)
+{
+	int rc = epg_sql_run(db, "BEGIN IMMEDIATE");
+	if (rc < 0)
+		return rc;
+	rc = epg_sql_run(db, carry_short_sql);
+	if (rc == 0)
+		rc = epg_sql_run(db, "DROP TABLE epg_fts; DROP TABLE epg_programme; DROP TABLE epg_channel;"
+				     "ALTER TABLE epg_programme_new RENAME TO epg_programme;"
+				     "ALTER TABLE epg_channel_new RENAME TO epg_channel;"
+				     "CREATE INDEX epg_channel_name ON epg_channel(name_norm);"
+				     "CREATE VIRTUAL TABLE epg_fts " FTS_DEF ";"
+				     "INSERT INTO epg_fts(epg_fts) VALUES ('rebuild');"
+				     "DELETE FROM epg_meta WHERE key LIKE 'staging_%';");
+	if (rc == 0)
+		rc = epg_meta_set_int(db, "last_import", now);
+	if (rc == 0)
+		rc = epg_sql_run(db, "COMMIT");
+	if (rc < 0)
+		epg_sql_run(db, "ROLLBACK");
+	return rc;
+}
+
+static int exec_bound(sqlite3 *db, const char *sql, const char *text, int64_t value, int64_t *changes)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		if (text)
+			sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, value);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE && changes)
+			*changes = sqlite3_changes64(db);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_errno(rc);
+}
+
+int epg_sweep(struct store *s, int64_t now, int days_back)
+{
+	int rc = epg_schema_ensure(s);
+	if (rc < 0)
+		return rc;
+	sqlite3 *db = store_db(s);
+	int64_t limit = now - (int64_t)(days_back < 0 ? 0 : days_back) * 86400, deleted = 0;
+	rc = epg_sql_run(db, "BEGIN IMMEDIATE");
+	if (rc == 0)
+		rc = exec_bound(db,
+				"INSERT INTO epg_fts(epg_fts, rowid, search) SELECT 'delete', id, search "
+				"FROM epg_programme WHERE stop < ?2",
+				NULL, limit, NULL);
+	if (rc == 0)
+		rc = exec_bound(db, "DELETE FROM epg_programme WHERE stop < ?2", NULL, limit, &deleted);
+	if (rc == 0)
+		rc = epg_sql_run(db, "COMMIT");
+	if (rc < 0) {
+		epg_sql_run(db, "ROLLBACK");
+		return rc;
+	}
+	return deleted > INT32_MAX ? INT32_MAX : (int)deleted;
+}
+
+int epg_refresh_due(struct store *s, int64_t now, int64_t max_age_s)
+{
+	int rc = epg_schema_ensure(s);
+	if (rc < 0)
+		return rc;
+	int64_t last = 0;
+	rc = epg_meta_get_int(store_db(s), "last_import", &last);
+	if (rc == -ENOENT)
+		return 1;
+	if (rc < 0)
+		return rc;
+	return now - last >= max_age_s || now < last ? 1 : 0;
+}
+
+int epg_shift_set(struct store *s, const char *channel_key, int seconds)
+{
+	int rc = epg_schema_ensure(s);
+	if (rc < 0)
+		return rc;
+	char key[256];
+	epg_key_normalize(channel_key, (size_t)-1, key, sizeof(key));
+	return exec_bound(store_db(s),
+			  "INSERT INTO epg_shift(key, seconds) VALUES (?1, ?2) "
+			  "ON CONFLICT(key) DO UPDATE SET seconds = excluded.seconds",
+			  key, seconds, NULL);
+}
+
+int epg_shift_get(struct store *s, const char *channel_key, int *seconds)
+{
+	int rc = epg_schema_ensure(s);
+	if (rc < 0)
+		return rc;
+	char key[256];
+	epg_key_normalize(channel_key, (size_t)-1, key, sizeof(key));
+	sqlite3_stmt *st = NULL;
+	rc = sqlite3_prepare_v2(store_db(s), "SELECT seconds FROM epg_shift WHERE key = ?1", -1, &st, NULL);
+	*seconds = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*seconds = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_errno(rc);
+}
+
+int epg_shift_total(sqlite3 *db, int64_t channel_id, int *seconds)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(
+	    db,
+	    "SELECT coalesce((SELECT seconds FROM epg_shift WHERE key = ''), 0) + "
+	    "coalesce((SELECT s.seconds FROM epg_shift s JOIN epg_channel c ON c.key = s.key "
+	    "WHERE c.id = ?1), 0)",
+	    -1, &st, NULL);
+	*seconds = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, channel_id);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*seconds = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_errno(rc);
+}
+
+int epg_channel_ensure(sqlite3 *db, const char *key, const char *name, int64_t *id)
+{
+	char norm[256];
+	epg_key_normalize(name, (size_t)-1, norm, sizeof(norm));
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db,
+				    "INSERT INTO epg_channel(key, raw_id, name, name_norm, source) "
+				    "VALUES (?1, ?1, ?2, ?3, 'short') ON CONFLICT(key) DO NOTHING",
+				    -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, norm, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_errno(rc);
+	rc = sqlite3_prepare_v2(db, "SELECT id FROM epg_channel WHERE key = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_errno(rc);
+}
+
+int epg_map_channels(struct store *s, const struct epg_map_row *rows, size_t n, size_t *matched)
+{
+	int rc = epg_schema_ensure(s);
+	if (rc < 0)
+		return rc;
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *ins = NULL;
+	rc = epg_sql_run(db, "BEGIN IMMEDIATE; DELETE FROM epg_map;");
+	if (rc == 0)
+		rc = store_errno(sqlite3_prepare_v2(
+		    db, "INSERT OR REPLACE INTO epg_map(stream_id, key, name_norm) VALUES (?1, ?2, ?3)", -1,
+		    &ins, NULL));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char key[256], name[256];
+		epg_key_normalize(rows[i].epg_channel_id, (size_t)-1, key, sizeof(key));
+		epg_key_normalize(rows[i].name, (size_t)-1, name, sizeof(name));
+		sqlite3_bind_int(ins, 1, rows[i].stream_id);
+		sqlite3_bind_text(ins, 2, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, name, -1, SQLITE_STATIC);
+		int step = sqlite3_step(ins);
+		rc = step == SQLITE_DONE ? 0 : store_errno(step);
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	if (rc == 0)
+		rc = epg_sql_run(db, "COMMIT");
+	if (rc < 0) {
+		epg_sql_run(db, "ROLLBACK");
+		return rc;
+	}
+	if (matched) {
+		sqlite3_stmt *st = NULL;
+		*matched = 0;
+		rc = sqlite3_prepare_v2(
+		    db,
+		    "SELECT count(*) FROM epg_map m WHERE EXISTS (SELECT 1 FROM epg_channel c "
+		    "WHERE (m.key <> '' AND c.key = m.key) OR (m.name_norm <> '' AND "
+		    "c.name_norm = m.name_norm))",
+		    -1, &st, NULL);
+		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			*matched = (size_t)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
