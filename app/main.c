@@ -13,6 +13,8 @@ static const struct app_cmd commands[] = {
 	{ "epg", "epg import FILE|URL [--db FILE] [--json]  import XMLTV; programmes/s, peak memory", app_cmd_epg },
 	{ "qoe", "qoe show [--db FILE] | qoe config FILE  [--json]  queued QoE beacons as sent; check the qoe config", app_cmd_qoe },
 	{ "keys", "keys [--keymap FILE] [--input PATH|-] [--count N] [--timeout-ms N]  remote keys -> actions", app_cmd_keys },
+	{ "gallery", "gallery [--headless --script FILE --snap DIR] [--lang en|ar]  the UI widget demo",
+	  app_cmd_gallery },
 };
 
 static void usage(FILE *f)

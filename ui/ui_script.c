@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/* The script runner: the same UI as on a TV, driven by lines of text. Screenshots are read with
+ * SDL_RenderReadPixels before present and written as PNG; with the context's virtual time a script
+ * gives the same pixels on every run and on every architecture. */
+#include "ui_script.h"
+
+#include "ui_internal.h"
+
+#include "plat_clock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { STEP_MS = 16, SCRIPT_CAP = 1 << 20, LINE_CAP = 1024 };
+
+void ui_script_settle(struct ui_ctx *ctx, uint32_t timeout_ms)
+{
+	uint64_t until = plat_clock_mono_ms() + timeout_ms;
+	while (ui_ctx_busy(ctx) && plat_clock_mono_ms() < until) {
+		ui_imgcache_settle(ui_ctx_images(ctx), (uint32_t)(until - plat_clock_mono_ms()));
+		ui_ctx_frame(ctx, false); /* takes the results */
+	}
+	ui_ctx_frame(ctx, false);
+}
+
+void ui_script_wait(struct ui_ctx *ctx, uint32_t ms, const struct ui_script_hooks *h)
+{
+	for (uint32_t done = 0; done < ms;) {
+		uint32_t step = ms - done < STEP_MS ? ms - done : STEP_MS;
+		/* virtual time moves at once; real time really passes */
+		uint64_t before = ui_ctx_now_ms(ctx);
+		ui_ctx_advance(ctx, step);
+		if (ui_ctx_now_ms(ctx) == before)
+			plat_clock_sleep_ms(step);
+		done += step;
+		if (h && h->tick)
+			h->tick(h->user, ctx);
+		ui_ctx_frame(ctx, false);
+	}
+	/* Image loads finish in real time; for reproducible pixels a wait lets them land. */
+	ui_script_settle(ctx, 5000);
+}
+
+json_t *ui_script_state(struct ui_ctx *ctx, const struct ui_script_hooks *h)
+{
+	json_t *o = json_object();
+	struct ui_widget *top = ui_screen_top(ctx);
+	json_object_set_new(o, "screen", json_string(top ? ui_screen_name(top) : ""));
+	json_object_set_new(o, "depth", json_integer((json_int_t)ui_screen_depth(ctx)));
+	json_object_set_new(o, "rtl", json_boolean(ui_ctx_rtl(ctx)));
+	struct ui_widget *f = ui_focused(ctx);
+	if (f) {
+		char label[512];
+		long item = ui_widget_item(f, label, sizeof(label));
+		json_t *fo = json_object();
+		json_object_set_new(fo, "id", json_string(ui_widget_id(f)));
+		json_object_set_new(fo, "kind", json_string(ui_widget_kind(f)));
+		if (item >= 0)
+			json_object_set_new(fo, "index", json_integer(item));
+		json_object_set_new(fo, "label", json_string(label));
+		if (strcmp(ui_widget_kind(f), "keyboard") == 0)
+			json_object_set_new(fo, "text", json_string(ui_keyboard_text(f)));
+		json_object_set_new(o, "focused", fo);
+	} else {
+		json_object_set_new(o, "focused", json_null());
+	}
+	const char *toast = ui_toast_text(ctx);
+	json_object_set_new(o, "toast", toast ? json_string(toast) : json_null());
+	json_object_set_new(o, "time_ms", json_integer((json_int_t)ui_ctx_now_ms(ctx)));
+	json_object_set_new(o, "wall_ms", json_integer((json_int_t)ui_ctx_wall_ms(ctx)));
+	if (h && h->state)
+		h->state(h->user, ctx, o);
+	return o;
+}
+
+static bool safe_name(const char *s)
+{
+	if (!*s || strlen(s) > 100)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static int do_snap(struct ui_ctx *ctx, const char *dir, const char *name)
+{
+	ui_script_settle(ctx, 5000);
+	struct ui_pixels px;
+	int rc = ui_ctx_capture(ctx, &px);
+	if (rc < 0)
+		return rc;
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s.png", dir, name);
+	rc = ui_pixels_write_png(path, &px);
+	ui_pixels_free(&px);
+	return rc;
+}
+
+static int do_state(struct ui_ctx *ctx, const char *dir, const char *name, const struct ui_script_hooks *h)
+{
+	json_t *o = ui_script_state(ctx, h);
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	int rc = json_dump_file(o, path, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 ? 0 : -EIO;
+	json_decref(o);
+	return rc;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max || *s == '-')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Runs one line; *quit set by `quit`. */
+static int run_line(struct ui_ctx *ctx, char *line, const char *dir, const struct ui_script_hooks *h,
+		    bool *quit, char *err, size_t errcap)
+{
+	char *cmd = line;
+	while (*cmd == ' ' || *cmd == '\t')
+		cmd++;
+	size_t len = strlen(cmd);
+	while (len && (cmd[len - 1] == ' ' || cmd[len - 1] == '\t' || cmd[len - 1] == '\r'))
+		cmd[--len] = 0;
+	if (!*cmd || *cmd == '#')
+		return 0;
+	char *arg = cmd;
+	while (*arg && *arg != ' ' && *arg != '\t')
+		arg++;
+	if (*arg)
+		*arg++ = 0;
+	while (*arg == ' ' || *arg == '\t')
+		arg++;
+
+	if (strcmp(cmd, "key") == 0) {
+		char *count_s = strchr(arg, ' ');
+		unsigned long count = 1;
+		if (count_s) {
+			*count_s++ = 0;
+			if (!parse_uint(count_s, 1000000, &count)) {
+				snprintf(err, errcap, "bad repeat count '%s'", count_s);
+				return -EINVAL;
+			}
+		}
+		enum plat_action a = plat_action_from_name(arg);
+		if (a == PLAT_ACT_NONE) {
+			snprintf(err, errcap, "unknown key '%s'", arg);
+			return -EINVAL;
+		}
+		for (unsigned long i = 0; i < count; i++) {
+			ui_ctx_action(ctx, a);
+			ui_ctx_frame(ctx, false);
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "type") == 0) {
+		if (!ui_ctx_type_text(ctx, arg)) {
+			snprintf(err, errcap, "nothing focused takes text");
+			return -EINVAL;
+		}
+		ui_ctx_frame(ctx, false);
+		return 0;
+	}
+	if (strcmp(cmd, "wait") == 0) {
+		unsigned long ms;
+		if (!parse_uint(arg, 600000, &ms)) {
+			snprintf(err, errcap, "bad wait '%s' (milliseconds, at most 600000)", arg);
+			return -EINVAL;
+		}
+		ui_script_wait(ctx, (uint32_t)ms, h);
+		return 0;
+	}
+	if (strcmp(cmd, "snap") == 0 || strcmp(cmd, "state") == 0) {
+		if (!dir) {
+			snprintf(err, errcap, "%s needs a snapshot directory (--snap DIR)", cmd);
+			return -EINVAL;
+		}
+		if (!safe_name(arg)) {
+			snprintf(err, errcap, "bad name '%s' (letters, digits, - _ .)", arg);
+			return -EINVAL;
+		}
+		int rc = cmd[1] == 'n' ? do_snap(ctx, dir, arg) : do_state(ctx, dir, arg, h);
+		if (rc < 0)
+			snprintf(err, errcap, "cannot write %s/%s: %s", dir, arg, strerror(-rc));
+		return rc;
+	}
+	if (strcmp(cmd, "quit") == 0) {
+		*quit = true;
+		return 0;
+	}
+	int rc = h && h->command ? h->command(h->user, ctx, cmd, arg) : -ENOENT;
+	if (rc == -ENOENT)
+		snprintf(err, errcap, "unknown command '%s'", cmd);
+	else if (rc < 0)
+		snprintf(err, errcap, "%s: %s", cmd, strerror(-rc));
+	return rc < 0 ? (rc == -ENOENT ? -EINVAL : rc) : 0;
+}
+
+int ui_script_run(struct ui_ctx *ctx, const char *text, const char *snap_dir, const struct ui_script_hooks *h,
+		  char *err, size_t errcap)
+{
+	if (err && errcap)
+		err[0] = 0;
+	char line[LINE_CAP], why[256];
+	unsigned lineno = 0;
+	bool quit = false;
+	ui_ctx_frame(ctx, true);
+	for (const char *p = text; *p && !quit;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		lineno++;
+		if (len >= sizeof(line)) {
+			snprintf(err, errcap, "line %u: longer than %d bytes", lineno, LINE_CAP - 1);
+			return -EINVAL;
+		}
+		memcpy(line, p, len);
+		line[len] = 0;
+		p += len + (nl ? 1 : 0);
+		why[0] = 0;
+		int rc = run_line(ctx, line, snap_dir, h, &quit, why, sizeof(why));
+		if (rc < 0) {
+			snprintf(err, errcap, "line %u: %s", lineno, why);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int ui_script_run_file(struct ui_ctx *ctx, const char *path, const char *snap_dir,
+		       const struct ui_script_hooks *h, char *err, size_t errcap)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errcap, "cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	char *text = malloc(SCRIPT_CAP + 1);
+	size_t n = text ? fread(text, 1, SCRIPT_CAP + 1, f) : 0;
+	fclose(f);
+	if (!text)
+		return -ENOMEM;
+	if (n > SCRIPT_CAP) {
+		free(text);
+		snprintf(err, errcap, "%s: over 1 MiB", path);
+		return -EFBIG;
+	}
+	text[n] = 0;
+	int rc = ui_script_run(ctx, text, snap_dir, h, err, errcap);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Headless automation (ARCHITECTURE.md section 6): a plain-text script, one command a line, `#`
+ * comments: `key NAME [COUNT]` (a remote action by its plat_input name), `type TEXT` (text for the
+ * focused on-screen keyboard), `wait MS` (time passes: virtual time in steps of one frame, so
+ * animations and screenshots are reproducible), `snap NAME` (DIR/NAME.png, read back before present),
+ * `state NAME` (DIR/NAME.json: screen, focused widget and item, toast, plus what the app adds), `quit`.
+ * Commands the toolkit does not know go to the app's hook. UI thread only. */
+#ifndef UI_SCRIPT_H
+#define UI_SCRIPT_H
+
+#include "ui.h"
+
+#include <jansson.h>
+
+struct ui_script_hooks {
+	/* Adds the app's fields to a state object (what is playing, the player state...). Optional. */
+	void (*state)(void *user, struct ui_ctx *ctx, json_t *obj);
+	/* Runs at every frame step of a wait (feed video frames, poll services). Optional. */
+	void (*tick)(void *user, struct ui_ctx *ctx);
+	/* An unknown command: 0 when handled, -ENOENT when unknown too. Optional. */
+	int (*command)(void *user, struct ui_ctx *ctx, const char *cmd, const char *arg);
+	void *user;
+};
+
+/* Runs a script held in memory. snap_dir must exist (NULL refuses snap and state). On failure err
+ * gets "line N: reason". Returns 0 when the script ran to its end or to `quit`, -EINVAL for a bad
+ * line, or the error of a failed snapshot/state write. */
+int ui_script_run(struct ui_ctx *ctx, const char *text, const char *snap_dir, const struct ui_script_hooks *h,
+		  char *err, size_t errcap);
+
+/* Reads the file (at most 1 MiB) and runs it. */
+int ui_script_run_file(struct ui_ctx *ctx, const char *path, const char *snap_dir,
+		       const struct ui_script_hooks *h, char *err, size_t errcap);
+
+/* The state object of `state NAME`: caller owns the result (json_decref). */
+json_t *ui_script_state(struct ui_ctx *ctx, const struct ui_script_hooks *h);
+
+/* Lets time pass: ms of virtual time (or real time without virtual_time) in frame steps. */
+void ui_script_wait(struct ui_ctx *ctx, uint32_t ms, const struct ui_script_hooks *h);
+
+/* Waits (real time, at most timeout_ms) for pending image loads and draws their results. */
+void ui_script_settle(struct ui_ctx *ctx, uint32_t timeout_ms);
+
+#endif
