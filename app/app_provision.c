@@ -184,54 +184,6 @@ static void parse_reminders(struct parse *p, json_t *root, struct app_provision 
 	}
 }
 
-static void parse_qoe(struct parse *p, json_t *root, struct app_provision *out)
-{
-	json_t *qoe = json_object_get(root, "qoe");
-	if (!qoe)
-		return;
-	json_t *targets = json_object_get(qoe, "targets");
-	if (!json_is_object(qoe) || (targets && !json_is_array(targets))) {
-		fail(p, "qoe: must be an object with a list of targets");
-		return;
-	}
-	if (json_array_size(targets) > APP_PROVISION_MAX_TARGETS) {
-		fail(p, "qoe.targets: at most %d targets", APP_PROVISION_MAX_TARGETS);
-		return;
-	}
-	size_t i;
-	json_t *t;
-	json_array_foreach(targets, i, t)
-	{
-		char path[32];
-		snprintf(path, sizeof(path), "qoe.targets[%zu].", i);
-		struct app_qoe_target *q = &out->qoe_targets[out->qoe_target_count];
-		*q = (struct app_qoe_target){ .interval_s = 30, .batch = 20 };
-		if (!json_is_object(t)) {
-			fail(p, "qoe.targets[%zu]: must be an object", i);
-			return;
-		}
-		get_url(p, t, "url", path, q->url, sizeof(q->url));
-		get_string(p, t, "auth", path, q->auth, sizeof(q->auth));
-		get_string(p, t, "events", path, q->events, sizeof(q->events));
-		char format[16] = "cmcd";
-		get_string(p, t, "format", path, format, sizeof(format));
-		get_int(p, t, "interval_s", path, 1, 3600, &q->interval_s);
-		get_int(p, t, "batch", path, 1, 1000, &q->batch);
-		if (p->failed)
-			return;
-		if (!q->url[0]) {
-			fail(p, "%surl: missing", path);
-			return;
-		}
-		if (strcmp(format, "cmcd") != 0 && strcmp(format, "json") != 0) {
-			fail(p, "%sformat: must be \"cmcd\" or \"json\"", path);
-			return;
-		}
-		q->json = strcmp(format, "json") == 0;
-		out->qoe_target_count++;
-	}
-}
-
 static void parse_sections(struct parse *p, json_t *root, struct app_provision *out)
 {
 	get_string(p, root, "name", "", out->name, sizeof(out->name));
@@ -253,7 +205,10 @@ static void parse_sections(struct parse *p, json_t *root, struct app_provision *
 	get_url(p, api, "renewal_page", "api.", out->renewal_page, sizeof(out->renewal_page));
 	get_string(p, api, "support_phone", "api.", out->support_phone, sizeof(out->support_phone));
 
-	parse_qoe(p, root, out);
+	/* "qoe" belongs to the QoE service: qoe_config_from_json() reads and checks it */
+	json_t *qoe = json_object_get(root, "qoe");
+	if (qoe && !json_is_object(qoe))
+		fail(p, "qoe: must be an object");
 
 	json_t *epg = json_object_get(root, "epg");
 	if (epg && !json_is_object(epg))
@@ -275,6 +230,7 @@ static void parse_sections(struct parse *p, json_t *root, struct app_provision *
 	get_bool(p, features, "support", &out->features.support);
 	get_bool(p, features, "messages", &out->features.messages);
 	get_bool(p, features, "qoe", &out->features.qoe);
+	out->features.qoe = out->features.qoe && json_array_size(json_object_get(qoe, "targets")) > 0;
 }
 
 void app_provision_defaults(struct app_provision *out)
@@ -318,7 +274,6 @@ int app_provision_parse(const char *text, size_t len, struct app_provision *out,
 	/* Features that need a part of the file that is missing are off. */
 	out->features.renewal = out->features.renewal && (out->renewal_page[0] || out->api_base[0]);
 	out->features.support = out->features.support && out->api_base[0];
-	out->features.qoe = out->features.qoe && out->qoe_target_count > 0;
 	out->present = true;
 	return 0;
 }

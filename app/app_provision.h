@@ -11,18 +11,8 @@
 
 enum {
 	APP_PROVISION_MAX_PANELS = 8,
-	APP_PROVISION_MAX_TARGETS = 4,
 	APP_PROVISION_MAX_REMINDERS = 8,
 	APP_PROVISION_URL_MAX = 512,
-};
-
-struct app_qoe_target {
-	char url[APP_PROVISION_URL_MAX];
-	char auth[256];   /* Authorization header value, "" for none */
-	bool json;        /* "format": "json" (envelope) instead of "cmcd" */
-	int interval_s;   /* flush interval, default 30 */
-	int batch;        /* records per POST, default 20 */
-	char events[128]; /* comma-separated event filter ("ps,e,t"), "" for all */
 };
 
 struct app_provision {
@@ -41,12 +31,12 @@ struct app_provision {
 	char api_base[APP_PROVISION_URL_MAX];
 	char renewal_page[APP_PROVISION_URL_MAX]; /* with {username} */
 	char support_phone[32];
-	struct app_qoe_target qoe_targets[APP_PROVISION_MAX_TARGETS];
-	int qoe_target_count;
 	char epg_xmltv_url[APP_PROVISION_URL_MAX];
 	int epg_days_forward;
 	char keymap[256];
 	char display[16]; /* "sdl", "kmsdrm", "headless"; "" = choose by the environment */
+	/* qoe is on when features.qoe allows it and "qoe" has targets; the targets themselves are read
+	 * by the QoE service (qoe_config_from_json), which owns its options. */
 	struct {
 		bool parental_lock, renewal, support, messages, qoe;
 	} features;

@@ -26,10 +26,6 @@ static void test_sample_from_operator_md(void **state)
 	assert_int_equal(p.reminder_count, 4);
 	assert_int_equal(p.reminder_days[2], 1);
 	assert_string_equal(p.renewal_page, "https://pay.example.com/renew?u={username}");
-	assert_int_equal(p.qoe_target_count, 1);
-	assert_string_equal(p.qoe_targets[0].auth, "Bearer abc");
-	assert_false(p.qoe_targets[0].json);
-	assert_int_equal(p.qoe_targets[0].batch, 20);
 	assert_int_equal(p.epg_days_forward, 3);
 	assert_true(p.features.renewal && p.features.support && p.features.qoe);
 }
@@ -69,10 +65,7 @@ static void test_bad_values_name_the_key(void **state)
 		{ "{\"brand\":{\"primary\":\"green\"}}",
 		  "operator.json: brand.primary: must be a colour like \"#0B6E4F\"" },
 		{ "{\"live_format\":\"rtmp\"}", "operator.json: live_format: \"ts\" or \"m3u8\"" },
-		{ "{\"qoe\":{\"targets\":[{\"url\":\"https://q\",\"format\":\"xml\"}]}}",
-		  "operator.json: qoe.targets[0].format: must be \"cmcd\" or \"json\"" },
-		{ "{\"qoe\":{\"targets\":[{\"auth\":\"x\"}]}}",
-		  "operator.json: qoe.targets[0].url: missing" },
+		{ "{\"qoe\":[1]}", "operator.json: qoe: must be an object" },
 		{ "{\"reminder_days\":[7,-1]}",
 		  "operator.json: reminder_days[1]: must be a whole number of days from 0 to 366" },
 		{ "{\"features\":{\"qoe\":\"yes\"}}", "operator.json: features.qoe: must be true or false" },
