@@ -1,0 +1,1 @@
+"""Qanat local Xtream-compatible test panel (standard library only)."""

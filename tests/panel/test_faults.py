@@ -1,0 +1,137 @@
+"""Faults switched at run time through /_control/faults, and start-time scenarios."""
+
+import http.client
+import json
+import time
+import unittest
+
+from paneltest import Panel, read_for
+
+P = None
+
+
+def setUpModule():
+    global P
+    P = Panel()
+
+
+def tearDownModule():
+    assert P.stop() == 0
+
+
+class Faults(unittest.TestCase):
+    def tearDown(self):
+        P.clear_faults()
+
+    def test_latency(self):
+        P.add_fault(match=r"action=get_live_categories", kind="latency", ms=700)
+        t0 = time.time()
+        r = P.api("demo", "demo", action="get_live_categories")
+        self.assertGreaterEqual(time.time() - t0, 0.65)
+        self.assertEqual(r.status, 200)
+
+    def test_status_with_count(self):
+        P.add_fault(match=r"^/player_api\.php", kind="status", status=503, count=2, body="busy")
+        self.assertEqual(P.api("demo", "demo").status, 503)
+        self.assertEqual(P.api("demo", "demo").body, b"busy")
+        self.assertEqual(P.api("demo", "demo").status, 200)
+        self.assertEqual(P.get("/_control/faults").json(), [])
+
+    def test_glob_and_delete_one(self):
+        f = P.add_fault(glob="/xmltv.php", kind="status", status=403)
+        self.assertEqual(P.get("/xmltv.php?username=demo&password=demo").status, 403)
+        P.request("/_control/faults/%d" % f["id"], "DELETE")
+        self.assertEqual(P.get("/xmltv.php?username=demo&password=demo").status, 200)
+
+    def test_truncate_and_html(self):
+        P.add_fault(match=r"action=get_live_streams", kind="truncate", bytes=1000)
+        r = P.api("demo", "demo", action="get_live_streams")
+        self.assertEqual(len(r.body), 1000)
+        with self.assertRaises(ValueError):
+            json.loads(r.body)
+        P.clear_faults()
+        P.add_fault(match=r"^/player_api\.php", kind="html")
+        r = P.api("demo", "demo")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.body.startswith(b"<!DOCTYPE html>"))
+
+    def test_stall_after(self):
+        P.add_fault(match=r"^/live/demo/demo/4\.ts$", kind="stall_after", bytes=50000, seconds=3)
+        t0 = time.time()
+        c, r = P.open_stream("/live/demo/demo/4.ts", timeout=10)
+        data, closed = read_for(r, 8.0)
+        self.assertTrue(closed)
+        self.assertEqual(len(data), 50000)
+        self.assertGreater(time.time() - t0, 2.8, "held for the stall seconds, then closed")
+        c.close()
+
+    def test_drop_after(self):
+        P.add_fault(match=r"^/movie/", kind="drop_after", bytes=10000)
+        c, r = P.open_stream("/movie/demo/demo/1001.mp4")
+        self.assertEqual(r.status, 200)
+        with self.assertRaises(http.client.IncompleteRead):
+            r.read()
+        c.close()
+
+    def test_trickle(self):
+        P.add_fault(match=r"action=get_series_categories", kind="trickle", rate=400)
+        t0 = time.time()
+        r = P.api("demo", "demo", action="get_series_categories")
+        self.assertGreater(time.time() - t0, len(r.body) / 400.0 * 0.7)
+        self.assertEqual(len(r.json()), 3)
+
+    def test_expired_clip(self):
+        P.add_fault(match=r"^/live/", kind="expired_clip")
+        c, r = P.open_stream("/live/demo/demo/6.ts")
+        self.assertEqual(r.status, 200)
+        data, _ = read_for(r, 1.0)
+        c.close()
+        self.assertLess(len(data), 60000, "the 320x180 placeholder, not the 640x360 channel")
+
+    def test_huge_vod(self):
+        P.add_fault(match=r"action=get_vod_streams", kind="huge_vod", count=1)
+        r = P.api("demo", "demo", action="get_vod_streams")
+        self.assertGreater(len(r.body), 20_000_000)
+        items = r.json()
+        self.assertEqual(len(items), 100000)
+        self.assertEqual(len({i["stream_id"] for i in items}), 100000)
+
+    def test_beacon_sink_faults(self):
+        P.add_fault(match=r"^/qoe/", kind="status", status=429, headers={"Retry-After": "7"}, count=1)
+        hdr = {"Content-Type": "application/cmcd"}
+        r = P.request("/qoe/cmcd", "POST", b"e=ps,sid=\"a\",sn=0,ts=1,v=2", hdr)
+        self.assertEqual((r.status, r.header("Retry-After")), (429, "7"))
+        r = P.request("/qoe/cmcd", "POST", b"e=ps,sid=\"a\",sn=0,ts=1,v=2", hdr)
+        self.assertEqual(r.status, 204)
+        for code in (503, 410, 400):
+            P.add_fault(match=r"^/qoe/", kind="status", status=code, count=1)
+            self.assertEqual(P.request("/qoe/cmcd", "POST", b"e=b,v=2", hdr).status, code)
+
+    def test_bad_fault_rejected(self):
+        r = P.request("/_control/faults", "POST", {"kind": "latency"})
+        self.assertEqual(r.status, 400)
+        r = P.request("/_control/faults", "POST", {"kind": "latency", "match": "("})
+        self.assertEqual(r.status, 400)
+
+
+class Scenarios(unittest.TestCase):
+    def test_scenario_at_start(self):
+        q = Panel("--scenario", "flaky,xmltv-gzip")
+        try:
+            self.assertEqual(q.api("demo", "demo").status, 503)
+            self.assertEqual(q.api("demo", "demo").status, 503)
+            self.assertEqual(q.api("demo", "demo").status, 200)
+            self.assertEqual(q.get("/xmltv.php?username=demo&password=demo").body[:2], b"\x1f\x8b")
+        finally:
+            self.assertEqual(q.stop(), 0)
+
+    def test_scenario_via_control(self):
+        r = P.request("/_control/scenario", "POST", {"name": "html"})
+        self.assertEqual(r.status, 200)
+        self.assertTrue(P.api("demo", "demo").body.startswith(b"<!DOCTYPE"))
+        P.clear_faults()
+        self.assertEqual(P.request("/_control/scenario", "POST", {"name": "nope"}).status, 400)
+
+
+if __name__ == "__main__":
+    unittest.main()
