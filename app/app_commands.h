@@ -17,5 +17,6 @@ int app_cmd_epg(int argc, char **argv, bool json);
 int app_cmd_qoe(int argc, char **argv, bool json);
 int app_cmd_keys(int argc, char **argv, bool json);
 int app_cmd_gallery(int argc, char **argv, bool json);
+int app_cmd_play(int argc, char **argv, bool json);
 
 #endif

@@ -15,6 +15,7 @@ static const struct app_cmd commands[] = {
 	{ "keys", "keys [--keymap FILE] [--input PATH|-] [--count N] [--timeout-ms N]  remote keys -> actions", app_cmd_keys },
 	{ "gallery", "gallery [--headless --script FILE --snap DIR] [--lang en|ar]  the UI widget demo",
 	  app_cmd_gallery },
+	{ "play", "play URL [--seconds N] [--vod] [--json]  play headless; time to first frame, stalls, decoder", app_cmd_play },
 };
 
 static void usage(FILE *f)
