@@ -18,5 +18,8 @@ int app_cmd_qoe(int argc, char **argv, bool json);
 int app_cmd_keys(int argc, char **argv, bool json);
 int app_cmd_gallery(int argc, char **argv, bool json);
 int app_cmd_play(int argc, char **argv, bool json);
+int app_cmd_api(int argc, char **argv, bool json);
+int app_cmd_sync(int argc, char **argv, bool json);
+int app_cmd_search(int argc, char **argv, bool json);
 
 #endif

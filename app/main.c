@@ -16,6 +16,9 @@ static const struct app_cmd commands[] = {
 	{ "gallery", "gallery [--headless --script FILE --snap DIR] [--lang en|ar]  the UI widget demo",
 	  app_cmd_gallery },
 	{ "play", "play URL [--seconds N] [--vod] [--json]  play headless; time to first frame, stalls, decoder", app_cmd_play },
+	{ "api", "api --server URL --user U --pass P ACTION [ARGS]  one player-API call, decoded", app_cmd_api },
+	{ "sync", "sync --server URL --user U --pass P [--db FILE]  full library sync; counts, timings", app_cmd_sync },
+	{ "search", "search QUERY [--db FILE] [--kind live|vod|series] [--all]  search the synced library", app_cmd_search },
 };
 
 static void usage(FILE *f)

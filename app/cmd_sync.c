@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/* `qanat sync --server URL --user U --pass P [--db FILE] [--lists live,vod,series]` (or
+ * `qanat sync --m3u FILE|URL [--db FILE]`): a full library sync into the SQLite database, printing
+ * counts, timings and peak memory. And `qanat search QUERY [--db FILE] [--kind live|vod|series]
+ * [--all] [--limit N]`: the library's full-text search over what the last sync stored. */
+#include "app_commands.h"
+
+#include "library.h"
+#include "plat_log.h"
+#include "store.h"
+#include "xtream.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#define MAX_SERVERS 8
+
+static const char *const kind_names[] = { "live", "vod", "series" };
+
+/* $XDG_DATA_HOME/qanat/qanat.db (or ~/.local/share/qanat/qanat.db), directories created */
+static int default_db(char *out, size_t cap)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char dir[512];
+	if (xdg && xdg[0])
+		snprintf(dir, sizeof(dir), "%s/qanat", xdg);
+	else if (home && home[0])
+		snprintf(dir, sizeof(dir), "%s/.local/share/qanat", home);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	for (char *p = dir + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0700);
+			*p = '/';
+		}
+	}
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return snprintf(out, cap, "%s/qanat.db", dir) < (int)cap ? 0 : -ENAMETOOLONG;
+}
+
+/* VmHWM of this process image: getrusage's ru_maxrss would also count the parent's memory from
+ * before exec (Linux keeps it across execve), which is wrong when a big process starts qanat. */
+static long peak_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "VmHWM:", 6) == 0) {
+			kb = strtol(line + 6, NULL, 10);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	struct rusage ru;
+	if (kb < 0)
+		kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+	return kb;
+}
+
+static unsigned parse_lists(const char *s)
+{
+	unsigned kinds = 0;
+	for (int k = 0; k < 3; k++)
+		if (strstr(s, kind_names[k]))
+			kinds |= LIBRARY_KIND_BIT(k);
+	if (strstr(s, "movie"))
+		kinds |= LIBRARY_KIND_BIT(LIBRARY_VOD);
+	return kinds;
+}
+
+static void print_report(const struct library_sync_report *r, unsigned kinds, const char *db, bool json,
+			 int rc)
+{
+	long rss = peak_rss_kb();
+	if (json) {
+		json_t *lists = json_object();
+		for (int k = 0; k < 3; k++) {
+			if (!(kinds & LIBRARY_KIND_BIT(k)))
+				continue;
+			const struct library_list_report *l = &r->lists[k];
+			json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I,s:f}", "ok", l->err == 0, "categories",
+					      (json_int_t)l->categories, "items", (json_int_t)l->items,
+					      "skipped", (json_int_t)l->skipped, "bytes",
+					      (json_int_t)l->bytes, "seconds", l->seconds);
+			if (l->err)
+				json_object_set_new(o, "error", json_string(xt_strerror(l->err)));
+			json_object_set_new(lists, kind_names[k], o);
+		}
+		json_t *root = json_pack("{s:b,s:s,s:o,s:f,s:I}", "ok", rc == 0, "db", db, "lists", lists,
+					 "seconds", r->seconds, "peak_rss_kb", (json_int_t)rss);
+		char *text = json_dumps(root, JSON_COMPACT);
+		puts(text ? text : "{}");
+		free(text);
+		json_decref(root);
+		return;
+	}
+	for (int k = 0; k < 3; k++) {
+		if (!(kinds & LIBRARY_KIND_BIT(k)))
+			continue;
+		const struct library_list_report *l = &r->lists[k];
+		if (l->err)
+			printf("%-7s kept the previous catalogue: %s\n", kind_names[k], xt_strerror(l->err));
+		else
+			printf("%-7s %4zu categories %7zu items %5zu skipped %9.1f KiB %7.3f s\n",
+			       kind_names[k], l->categories, l->items, l->skipped, (double)l->bytes / 1024.0,
+			       l->seconds);
+	}
+	printf("total   %.3f s, peak RSS %ld KiB, database %s\n", r->seconds, rss, db);
+}
+
+int app_cmd_sync(int argc, char **argv, bool json)
+{
+	const char *servers[MAX_SERVERS];
+	size_t server_count = 0;
+	const char *user = NULL, *pass = NULL, *db = NULL, *m3u = NULL;
+	unsigned kinds = LIBRARY_ALL_LISTS;
+	for (int i = 1; i < argc; i++) {
+		bool v = i + 1 < argc;
+		if (strcmp(argv[i], "--server") == 0 && v) {
+			if (server_count < MAX_SERVERS)
+				servers[server_count++] = argv[i + 1];
+			i++;
+		} else if (strcmp(argv[i], "--user") == 0 && v) {
+			user = argv[++i];
+		} else if (strcmp(argv[i], "--pass") == 0 && v) {
+			pass = argv[++i];
+		} else if (strcmp(argv[i], "--db") == 0 && v) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--m3u") == 0 && v) {
+			m3u = argv[++i];
+		} else if (strcmp(argv[i], "--lists") == 0 && v) {
+			kinds = parse_lists(argv[++i]);
+		} else {
+			fprintf(stderr, "qanat: sync: unknown argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!m3u && (server_count == 0 || !user || !pass)) {
+		fprintf(stderr,
+			"qanat: sync: --server URL --user U --pass P (or --m3u FILE|URL) are required\n");
+		return 2;
+	}
+	char dbpath[600];
+	if (!db) {
+		if (default_db(dbpath, sizeof(dbpath)) < 0) {
+			fprintf(stderr, "qanat: sync: no place for the database; give --db FILE\n");
+			return 1;
+		}
+		db = dbpath;
+	}
+	struct store *s = NULL;
+	struct library *lib = NULL;
+	int rc = store_open(db, &s);
+	if (rc == 0)
+		rc = library_open(s, &lib);
+	if (rc < 0) {
+		fprintf(stderr, "qanat: sync: cannot open the database %s: %s\n", db, strerror(-rc));
+		store_close(&s);
+		return 1;
+	}
+	struct library_sync_report r;
+	if (m3u) {
+		kinds = LIBRARY_KIND_BIT(LIBRARY_LIVE);
+		rc = library_import_m3u(lib, m3u, &r);
+		print_report(&r, kinds, db, json, rc);
+		if (rc < 0)
+			fprintf(stderr, "qanat: sync: the playlist was not imported: %s\n",
+				rc == -EBADMSG ? "not an M3U playlist" : strerror(-rc));
+	} else {
+		struct xt_config cfg = {
+			.urls = servers, .url_count = server_count, .username = user, .password = pass
+		};
+		struct xt_client *c = NULL;
+		rc = xt_client_create(&cfg, &c);
+		struct xt_login l;
+		if (rc < 0) {
+			fprintf(stderr, "qanat: sync: invalid server address or credentials\n");
+		} else if ((rc = xt_client_login(c, &l)) < 0) {
+			char msg[512];
+			xt_login_message(&l, msg, sizeof(msg));
+			fprintf(stderr, "qanat: sync: %s (%s)\n", msg, xt_login_outcome_name(l.outcome));
+		} else {
+			rc = library_sync(lib, c, kinds, &r);
+			print_report(&r, kinds, db, json, rc);
+			if (rc < 0)
+				fprintf(stderr, "qanat: sync: %s - %s\n", xt_strerror(rc),
+					xt_client_last_error(c));
+		}
+		xt_client_destroy(&c);
+	}
+	library_close(&lib);
+	store_close(&s);
+	return rc < 0 ? 1 : 0;
+}
+
+struct search_out {
+	bool json;
+	json_t *items;
+};
+
+static int print_hit(void *ud, const struct library_item *it)
+{
+	struct search_out *o = ud;
+	if (o->json)
+		json_array_append_new(o->items,
+				      json_pack("{s:s,s:I,s:s?,s:I,s:b}", "kind", kind_names[it->kind], "id",
+						(json_int_t)it->id, "name", it->name, "category_id",
+						(json_int_t)it->category_id, "locked", it->locked));
+	else
+		printf("%-6s %10lld  %s%s\n", kind_names[it->kind], (long long)it->id,
+		       it->name ? it->name : "(no name)", it->locked ? "  [locked]" : "");
+	return 0;
+}
+
+int app_cmd_search(int argc, char **argv, bool json)
+{
+	const char *db = NULL, *query = NULL;
+	unsigned kinds = LIBRARY_ALL_LISTS;
+	bool all = false;
+	size_t limit = 50;
+	for (int i = 1; i < argc; i++) {
+		bool v = i + 1 < argc;
+		if (strcmp(argv[i], "--db") == 0 && v)
+			db = argv[++i];
+		else if (strcmp(argv[i], "--kind") == 0 && v)
+			kinds = parse_lists(argv[++i]);
+		else if (strcmp(argv[i], "--limit") == 0 && v)
+			limit = (size_t)strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--all") == 0)
+			all = true;
+		else if (!query)
+			query = argv[i];
+		else {
+			fprintf(stderr, "qanat: search: one QUERY only (quote it)\n");
+			return 2;
+		}
+	}
+	if (!query) {
+		fprintf(stderr,
+			"qanat: search: QUERY [--db FILE] [--kind live|vod|series] [--all] [--limit N]\n");
+		return 2;
+	}
+	char dbpath[600];
+	if (!db) {
+		if (default_db(dbpath, sizeof(dbpath)) < 0) {
+			fprintf(stderr, "qanat: search: give --db FILE\n");
+			return 1;
+		}
+		db = dbpath;
+	}
+	struct store *s = NULL;
+	struct library *lib = NULL;
+	int rc = store_open(db, &s);
+	if (rc == 0)
+		rc = library_open(s, &lib);
+	if (rc < 0) {
+		fprintf(stderr, "qanat: search: cannot open the database %s: %s\n", db, strerror(-rc));
+		store_close(&s);
+		return 1;
+	}
+	struct search_out o = { .json = json, .items = json ? json_array() : NULL };
+	rc = library_search(lib, query, kinds, all, limit, print_hit, &o);
+	if (json && rc >= 0) {
+		json_t *root = json_pack("{s:s,s:i,s:o}", "query", query, "count", rc, "items", o.items);
+		char *text = json_dumps(root, JSON_COMPACT);
+		puts(text ? text : "{}");
+		free(text);
+		json_decref(root);
+	} else {
+		json_decref(o.items);
+		if (rc >= 0)
+			printf("%d found\n", rc);
+	}
+	if (rc < 0)
+		fprintf(stderr, "qanat: search: the search failed: %s\n", strerror(-rc));
+	library_close(&lib);
+	store_close(&s);
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/* The catalogue cache: categories, channels, movies and series synced from the panel into SQLite
+ * (tables owned by "library" in the store), so the UI reads whatever is cached at once and a sync
+ * runs in the background. Each list is replaced in ONE transaction: a sync killed half-way (kill -9,
+ * power cut) leaves the previous catalogue as it was. Favourites, history and resume points are
+ * keyed by (kind, id) and never touched by a sync, so they survive re-syncs. Search is FTS5 over
+ * names folded for diacritics (Latin accents, Arabic harakat, alef forms). Parental lock: categories
+ * with adult-looking names are locked by default; the viewer's choices and a PIN (salted, iterated
+ * SHA-256) are kept. An M3U/M3U8 playlist can stand in for the panel as the source of channels.
+ *
+ * Threads: a struct library uses one store connection and belongs to the thread that owns it; run
+ * a sync on a worker with its own store_open() of the same file. Errors are negative errno values.
+ * Strings in structs handed to callbacks are borrowed for the duration of the callback. */
+#ifndef LIBRARY_H
+#define LIBRARY_H
+
+#include "store.h"
+#include "xtream.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum library_kind { LIBRARY_LIVE = 0, LIBRARY_VOD = 1, LIBRARY_SERIES = 2, LIBRARY_EPISODE = 3 };
+
+#define LIBRARY_KIND_BIT(k) (1u << (k))
+#define LIBRARY_ALL_LISTS \
+	(LIBRARY_KIND_BIT(LIBRARY_LIVE) | LIBRARY_KIND_BIT(LIBRARY_VOD) | LIBRARY_KIND_BIT(LIBRARY_SERIES))
+
+struct library;
+
+/* Migrates the library's tables in s (borrowed: must outlive the library). *out owned by the
+ * caller: library_close(). Returns 0 or a store error. */
+int library_open(struct store *s, struct library **out);
+void library_close(struct library **l);
+
+struct library_list_report {
+	int err; /* 0, or why this list was kept as it was */
+	size_t categories, items, skipped;
+	uint64_t bytes;
+	double seconds;
+};
+
+struct library_sync_report {
+	struct library_list_report lists[3]; /* by enum library_kind (live, vod, series) */
+	double seconds;
+};
+
+/* Syncs the lists in kinds (LIBRARY_KIND_BIT mask): for each, the categories, then the streams,
+ * each in its own transaction, duplicates merged (an item keeps its first position and collects
+ * every category it is listed in). A list that fails leaves its previous content. Stops at
+ * -ECANCELED; otherwise tries every list. Returns 0 when all succeeded, else the first error. */
+int library_sync(struct library *l, struct xt_client *c, unsigned kinds, struct library_sync_report *r);
+
+struct library_category {
+	int64_t id;
+	const char *name;
+	int64_t parent_id;
+	bool locked;
+	size_t items;
+};
+
+struct library_item {
+	enum library_kind kind;
+	int64_t id;
+	const char *name;
+	const char *icon;
+	int64_t category_id;
+	int64_t added;
+	double rating;
+	int year;
+	const char *epg_channel_id; /* live */
+	bool archive;               /* live: catch-up available */
+	int archive_days;
+	const char *extension; /* vod: container extension */
+	const char *url;       /* live from an M3U source: the stream URL (else NULL) */
+	bool locked;           /* in a locked category */
+};
+
+typedef int (*library_category_cb)(void *ud, const struct library_category *c);
+typedef int (*library_item_cb)(void *ud, const struct library_item *it);
+
+/* Categories of a kind in panel order. Returns the number delivered. */
+int library_categories(struct library *l, enum library_kind kind, library_category_cb cb, void *ud);
+
+/* Items of a kind (category < 0: all) in panel order, a window [offset, offset+limit) of them
+ * (limit 0: all). Returns the number delivered. */
+int library_items(struct library *l, enum library_kind kind, int64_t category, size_t offset, size_t limit,
+		  library_item_cb cb, void *ud);
+
+/* Number of items of a kind (category < 0: all). */
+int library_count(struct library *l, enum library_kind kind, int64_t category, size_t *out);
+
+/* One item by id: 0 and the callback, or -ENOENT. */
+int library_item(struct library *l, enum library_kind kind, int64_t id, library_item_cb cb, void *ud);
+
+/* Full-text search of names, prefix match on every word, diacritic-insensitive (also Arabic), best
+ * matches first. kinds: LIBRARY_KIND_BIT mask. Items in locked categories only with include_locked.
+ * Returns the number delivered (at most limit; 0 means 50). */
+int library_search(struct library *l, const char *query, unsigned kinds, bool include_locked, size_t limit,
+		   library_item_cb cb, void *ud);
+
+/* The folded form used by the search (lower-case ASCII, Arabic harakat and tatweel removed, alef
+ * forms unified); Latin accents are left to FTS5's remove_diacritics. Returns the length or -ENOSPC. */
+int library_text_fold(const char *in, char *out, size_t cap);
+
+/* Favourites, history and resume points, by (kind, id) where id is the panel's id as text (episode
+ * ids are strings on panels). */
+int library_favourite_set(struct library *l, enum library_kind kind, const char *id, bool on);
+/* 1 when a favourite, 0 when not, or a negative error */
+int library_favourite_is(struct library *l, enum library_kind kind, const char *id);
+/* Favourites of a kind still in the catalogue, most recent first. */
+int library_favourites(struct library *l, enum library_kind kind, library_item_cb cb, void *ud);
+
+int library_history_add(struct library *l, enum library_kind kind, const char *id, int64_t when);
+/* History ids of a kind, most recent first, each passed to cb with the time it was watched. */
+int library_history(struct library *l, enum library_kind kind, size_t limit,
+		    int (*cb)(void *ud, const char *id, int64_t when), void *ud);
+
+/* Stores where playback stopped; a position within the last 5% (or 0) clears the point. */
+int library_resume_set(struct library *l, enum library_kind kind, const char *id, int64_t position_ms,
+		       int64_t duration_ms);
+/* 0 and the position, or -ENOENT */
+int library_resume_get(struct library *l, enum library_kind kind, const char *id, int64_t *position_ms,
+		       int64_t *duration_ms);
+
+/* Parental lock. True when a name looks adult (xxx, adult, porn, 18+, للكبار...). */
+bool library_name_is_adult(const char *name);
+/* Sets the PIN (4-16 characters). When one is set, old_pin must match (-EACCES). */
+int library_pin_set(struct library *l, const char *old_pin, const char *new_pin);
+/* 0 when pin is right, -EACCES when wrong, -ENOENT when no PIN is set. */
+int library_pin_check(struct library *l, const char *pin);
+/* 1 when the category is locked, 0 when not, or a negative error. */
+int library_category_locked(struct library *l, enum library_kind kind, int64_t id);
+/* Locks or unlocks a category; needs the PIN when one is set (-EACCES), and unlocking always needs a
+ * PIN to have been set first (-ENOENT otherwise). The choice survives re-syncs. */
+int library_category_set_locked(struct library *l, enum library_kind kind, int64_t id, bool locked,
+				const char *pin);
+
+/* An M3U/M3U8 playlist (#EXTM3U, m3u_plus attributes) as the source of channels. */
+struct library_m3u_entry {
+	const char *name; /* after the comma of #EXTINF, else tvg-name */
+	const char *url;
+	const char *tvg_id, *tvg_name, *tvg_logo, *group;
+	const char *catchup, *catchup_source; /* catchup="xc|default|append|shift|flussonic", NULL */
+	int catchup_days;                     /* catchup-days, else timeshift (days), else 0 */
+	double tvg_shift;                     /* hours */
+	double duration;                      /* from #EXTINF:-1 */
+};
+typedef int (*library_m3u_cb)(void *ud, const struct library_m3u_entry *e);
+
+struct library_m3u;
+/* An incremental parser: feed the playlist in chunks (lines up to 16 KiB; longer ones are skipped),
+ * one callback per entry. *out owned by the caller: library_m3u_destroy(). */
+int library_m3u_create(library_m3u_cb cb, void *ud, struct library_m3u **out);
+/* Returns 0 or a callback's negative value. */
+int library_m3u_feed(struct library_m3u *p, const char *data, size_t len);
+/* Returns the number of entries, or -EBADMSG when the data was not a playlist (no #EXTM3U/#EXTINF). */
+int library_m3u_finish(struct library_m3u *p);
+void library_m3u_destroy(struct library_m3u **p);
+
+/* Replaces the live catalogue with a playlist read from a local file or an http(s) URL (one
+ * transaction; group-title becomes the category). The report's live entry is filled. */
+int library_import_m3u(struct library *l, const char *path_or_url, struct library_sync_report *r);
+
+#endif
