@@ -87,34 +87,12 @@ static void get_bool(struct parse *p, json_t *obj, const char *key, bool *dst)
 	*dst = json_is_true(v);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void get_colour(struct parse *p, json_t *brand, const char *key, uint32_t *dst)
+static void get_colour(struct parse *p, json_t *brand, const char *key, struct ui_color *dst)
 {
 	char text[16] = "";
 	get_string(p, brand, key, "brand.", text, sizeof(text));
-	if (p->failed || !text[0])
-		return;
-	uint32_t rgb = 0;
-	bool ok = text[0] == '#' && strlen(text) == 7;
-	for (int i = 1; ok && i < 7; i++) {
-		int d = hex_digit(text[i]);
-		ok = d >= 0;
-		rgb = rgb << 4 | (uint32_t)(d < 0 ? 0 : d);
-	}
-	if (!ok)
+	if (!p->failed && text[0] && ui_color_parse(text, dst) < 0)
 		fail(p, "brand.%s: must be a colour like \"#0B6E4F\"", key);
-	else
-		*dst = rgb;
 }
 
 static void parse_brand(struct parse *p, json_t *root, struct app_provision *out)
@@ -127,12 +105,9 @@ static void parse_brand(struct parse *p, json_t *root, struct app_provision *out
 		return;
 	}
 	get_string(p, brand, "logo", "brand.", out->logo, sizeof(out->logo));
-	uint32_t primary = out->primary, accent = out->accent;
-	get_colour(p, brand, "primary", &primary);
-	get_colour(p, brand, "accent", &accent);
+	get_colour(p, brand, "primary", &out->primary);
+	get_colour(p, brand, "accent", &out->accent);
 	out->has_brand_colours = json_object_get(brand, "primary") || json_object_get(brand, "accent");
-	out->primary = primary;
-	out->accent = accent;
 }
 
 static void parse_panels(struct parse *p, json_t *root, struct app_provision *out)
@@ -236,8 +211,8 @@ static void parse_sections(struct parse *p, json_t *root, struct app_provision *
 void app_provision_defaults(struct app_provision *out)
 {
 	*out = (struct app_provision){
-		.primary = 0x0B6E4F,
-		.accent = 0xF2C14E,
+		.primary = { 0x0B, 0x6E, 0x4F, 0xFF },
+		.accent = { 0xF2, 0xC1, 0x4E, 0xFF },
 		.default_language = "en",
 		.live_format = "ts",
 		.reminder_days = { 7, 3, 1, 0 },

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ui_theme.h"
+
 enum {
 	APP_PROVISION_MAX_PANELS = 8,
 	APP_PROVISION_MAX_REMINDERS = 8,
@@ -19,8 +21,8 @@ struct app_provision {
 	bool present; /* false: no file, every operator feature off, manual login */
 	char name[64];
 	char logo[256];
-	uint32_t primary; /* 0xRRGGBB */
-	uint32_t accent;
+	struct ui_color primary; /* the theme's accent: selected items, progress */
+	struct ui_color accent;  /* the theme's focus ring */
 	bool has_brand_colours;
 	char panels[APP_PROVISION_MAX_PANELS][APP_PROVISION_URL_MAX];
 	int panel_count;

@@ -20,8 +20,8 @@ static void test_sample_from_operator_md(void **state)
 	assert_string_equal(p.name, "Example TV");
 	assert_int_equal(p.panel_count, 2);
 	assert_string_equal(p.panels[1], "http://tv2.example.com:8080");
-	assert_int_equal(p.primary, 0x0B6E4F);
-	assert_int_equal(p.accent, 0xF2C14E);
+	assert_true(p.primary.r == 0x0B && p.primary.g == 0x6E && p.primary.b == 0x4F && p.primary.a == 0xFF);
+	assert_true(p.accent.r == 0xF2 && p.accent.g == 0xC1 && p.accent.b == 0x4E);
 	assert_string_equal(p.default_language, "ar");
 	assert_int_equal(p.reminder_count, 4);
 	assert_int_equal(p.reminder_days[2], 1);
