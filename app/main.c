@@ -10,15 +10,26 @@
 static const struct app_cmd commands[] = {
 	{ "selftest", "selftest [--json]            initialise every linked library and print versions",
 	  app_cmd_selftest },
-	{ "epg", "epg import FILE|URL [--db FILE] [--json]  import XMLTV; programmes/s, peak memory", app_cmd_epg },
-	{ "qoe", "qoe show [--db FILE] | qoe config FILE  [--json]  queued QoE beacons as sent; check the qoe config", app_cmd_qoe },
-	{ "keys", "keys [--keymap FILE] [--input PATH|-] [--count N] [--timeout-ms N]  remote keys -> actions", app_cmd_keys },
+	{ "epg", "epg import FILE|URL [--db FILE] [--json]  import XMLTV; programmes/s, peak memory",
+	  app_cmd_epg },
+	{ "qoe",
+	  "qoe show [--db FILE] | qoe config FILE  [--json]  queued QoE beacons as sent; check the qoe "
+	  "config",
+	  app_cmd_qoe },
+	{ "keys",
+	  "keys [--keymap FILE] [--input PATH|-] [--count N] [--timeout-ms N]  remote keys -> actions",
+	  app_cmd_keys },
 	{ "gallery", "gallery [--headless --script FILE --snap DIR] [--lang en|ar]  the UI widget demo",
 	  app_cmd_gallery },
-	{ "play", "play URL [--seconds N] [--vod] [--json]  play headless; time to first frame, stalls, decoder", app_cmd_play },
-	{ "api", "api --server URL --user U --pass P ACTION [ARGS]  one player-API call, decoded", app_cmd_api },
-	{ "sync", "sync --server URL --user U --pass P [--db FILE]  full library sync; counts, timings", app_cmd_sync },
-	{ "search", "search QUERY [--db FILE] [--kind live|vod|series] [--all]  search the synced library", app_cmd_search },
+	{ "play",
+	  "play URL [--seconds N] [--vod] [--json]  play headless; time to first frame, stalls, decoder",
+	  app_cmd_play },
+	{ "api", "api --server URL --user U --pass P ACTION [ARGS]  one player-API call, decoded",
+	  app_cmd_api },
+	{ "sync", "sync --server URL --user U --pass P [--db FILE]  full library sync; counts, timings",
+	  app_cmd_sync },
+	{ "search", "search QUERY [--db FILE] [--kind live|vod|series] [--all]  search the synced library",
+	  app_cmd_search },
 };
 
 static void usage(FILE *f)
