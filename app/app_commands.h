@@ -14,12 +14,12 @@ struct app_cmd {
 
 int app_cmd_selftest(int argc, char **argv, bool json);
 int app_cmd_epg(int argc, char **argv, bool json);
-int app_cmd_qoe(int argc, char **argv, bool json);
-int app_cmd_keys(int argc, char **argv, bool json);
-int app_cmd_gallery(int argc, char **argv, bool json);
 int app_cmd_play(int argc, char **argv, bool json);
+int app_cmd_qoe(int argc, char **argv, bool json);
 int app_cmd_api(int argc, char **argv, bool json);
 int app_cmd_sync(int argc, char **argv, bool json);
 int app_cmd_search(int argc, char **argv, bool json);
+int app_cmd_keys(int argc, char **argv, bool json);
+int app_cmd_gallery(int argc, char **argv, bool json);
 
 #endif

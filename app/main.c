@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Entry point: parses the global options and dispatches to a sub-command or the 10-foot UI. */
 #include "app_commands.h"
+#include "app_ui.h"
 #include "plat_log.h"
 #include "qanat_config.h"
 
@@ -12,24 +13,24 @@ static const struct app_cmd commands[] = {
 	  app_cmd_selftest },
 	{ "epg", "epg import FILE|URL [--db FILE] [--json]  import XMLTV; programmes/s, peak memory",
 	  app_cmd_epg },
+	{ "play",
+	  "play URL [--seconds N] [--vod] [--json]  play headless; time to first frame, stalls, decoder",
+	  app_cmd_play },
 	{ "qoe",
 	  "qoe show [--db FILE] | qoe config FILE  [--json]  queued QoE beacons as sent; check the qoe "
 	  "config",
 	  app_cmd_qoe },
-	{ "keys",
-	  "keys [--keymap FILE] [--input PATH|-] [--count N] [--timeout-ms N]  remote keys -> actions",
-	  app_cmd_keys },
-	{ "gallery", "gallery [--headless --script FILE --snap DIR] [--lang en|ar]  the UI widget demo",
-	  app_cmd_gallery },
-	{ "play",
-	  "play URL [--seconds N] [--vod] [--json]  play headless; time to first frame, stalls, decoder",
-	  app_cmd_play },
 	{ "api", "api --server URL --user U --pass P ACTION [ARGS]  one player-API call, decoded",
 	  app_cmd_api },
 	{ "sync", "sync --server URL --user U --pass P [--db FILE]  full library sync; counts, timings",
 	  app_cmd_sync },
 	{ "search", "search QUERY [--db FILE] [--kind live|vod|series] [--all]  search the synced library",
 	  app_cmd_search },
+	{ "keys",
+	  "keys [--keymap FILE] [--input PATH|-] [--count N] [--timeout-ms N]  remote keys -> actions",
+	  app_cmd_keys },
+	{ "gallery", "gallery [--headless --script FILE --snap DIR] [--lang en|ar]  the UI widget demo",
+	  app_cmd_gallery },
 };
 
 static void usage(FILE *f)
@@ -41,10 +42,20 @@ static void usage(FILE *f)
 		QANAT_VERSION);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "       qanat %s\n", commands[i].usage);
-	fprintf(f,
-		"\n  --help       this text\n  --version    the version and architecture\n"
-		"  --json       sub-commands print one JSON object\n\n"
-		"QANAT_LOG=error|warn|info|debug sets the log level (stderr; credentials are redacted).\n");
+	fprintf(
+	    f,
+	    "\nUI options:\n"
+	    "  --server URL --user U --pass P  log in directly (else the stored login, else operator.json)\n"
+	    "  --headless                      dummy video, software renderer, no window\n"
+	    "  --script FILE --snap DIR        run a key script (key/type/wait/snap/state/idle/quit)\n"
+	    "  --clock TIME                    pin the wall clock (epoch s or 2026-11-22T18:30:00Z)\n"
+	    "  --db FILE  --operator FILE      the database and the provisioning file\n"
+	    "  --lang en|ar  --display sdl|kmsdrm|headless  --size WxH\n"
+	    "\n  --help       this text\n  --version    the version and architecture\n"
+	    "  --json       sub-commands print one JSON object\n\n"
+	    "Environment: QANAT_LOG=error|warn|info|debug (stderr; credentials are redacted), "
+	    "QANAT_OPERATOR,\n"
+	    "QANAT_DISPLAY, QANAT_KEYMAP, QANAT_ASSETS_DIR, STATE_DIRECTORY, CACHE_DIRECTORY.\n");
 }
 
 static bool take_flag(int *argc, char **argv, const char *flag)
@@ -78,6 +89,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qanat: unknown command '%s' (see qanat --help)\n", argv[1]);
 		return 2;
 	}
-	fprintf(stderr, "qanat: the 10-foot UI is not built yet; try 'qanat selftest'\n");
-	return 2;
+	return app_ui_main(argc, argv);
 }

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/* The running box: the one context every screen works with (services, player, UI, settings) and the
+ * small API screens use to reach each other. Only app/ includes this.
+ *
+ * Threads: struct app belongs to the UI thread. Network and database work that can take time runs as
+ * plat_tasks on the background worker, which has its own store connection (bg_store) and library
+ * (bg_library) and the only use of the Xtream client; its results come back through done callbacks
+ * on the UI thread (app_run_bg). The UI thread's own store connection serves quick reads. */
+#ifndef APP_H
+#define APP_H
+
+#include "account.h"
+#include "app_provision.h"
+#include "epg.h"
+#include "library.h"
+#include "plat_display.h"
+#include "plat_keymap.h"
+#include "plat_task.h"
+#include "player.h"
+#include "qoe.h"
+#include "store.h"
+#include "ui.h"
+#include "xtream.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Viewer settings (stored in the app_settings table, key/value). */
+struct app_settings {
+	char lang[4];        /* "en" or "ar" */
+	char live_format[8]; /* "ts" or "m3u8" */
+	char audio_lang[4];  /* ISO 639-2 preferred audio, "" = the stream's default */
+	char sub_lang[4];    /* ISO 639-2 preferred subtitles, "" = off */
+	int guide_shift_min; /* added to every guide time (panels with a wrong zone) */
+	bool qoe;            /* the viewer lets the box report playback quality */
+};
+
+/* The screens, by name (ARCHITECTURE.md: pages are routes on a back stack). */
+enum app_screen {
+	APP_SCREEN_LOGIN,
+	APP_SCREEN_HOME,
+	APP_SCREEN_LIVE,   /* categories and channels */
+	APP_SCREEN_PLAYER, /* full-screen video with the info bar and overlays */
+	APP_SCREEN_GUIDE,
+	APP_SCREEN_MOVIES,
+	APP_SCREEN_SERIES,
+	APP_SCREEN_SEARCH,
+	APP_SCREEN_FAVOURITES,
+	APP_SCREEN_CONTINUE,
+	APP_SCREEN_ACCOUNT,
+	APP_SCREEN_SETTINGS,
+	APP_SCREEN_COUNT
+};
+
+/* What is playing, for the info bar, recall, resume and the state report. */
+struct app_now_playing {
+	enum library_kind kind; /* LIBRARY_LIVE, LIBRARY_VOD, LIBRARY_EPISODE; catch-up is LIVE + catchup */
+	int64_t id;             /* stream id (live, vod) */
+	char episode_id[48];    /* series episode id */
+	char name[256];
+	int64_t number; /* channel number shown to the viewer */
+	bool catchup;
+	int64_t catchup_start; /* unix time of the programme start */
+	int64_t catchup_end;
+	int session;     /* player session number (0 = nothing) */
+	char error[256]; /* why the last start failed, for the viewer ("" = none) */
+	/* From the player's events: */
+	enum player_state state;
+	uint32_t first_frame_ms; /* zap time; 0 until the first frame */
+	int64_t position_ms, duration_ms;
+	uint32_t bitrate_kbps, buffer_ms, dropped_frames, stalls;
+	char decoder[32];
+	bool hw_decoder;
+	int http_status; /* of the last failure, 0 when none */
+	int width, height;
+};
+
+struct app {
+	struct app_provision prov;
+	struct app_settings settings;
+	char db_path[512];
+	char cache_dir[512];
+	char assets_dir[512];
+	char server[512]; /* the panel URL given on the command line or in the login form */
+	char username[128];
+	char password[128];
+
+	/* UI thread */
+	struct plat_display *display;
+	struct ui_ctx *ui;
+	struct store *store;
+	struct library *library;
+	struct account *account;
+	struct player *player;
+	struct qoe *qoe;
+	struct plat_tasks *tasks;
+	struct plat_keymap *keymap;
+	struct ui_widget *screens[APP_SCREEN_COUNT];
+	/* Set by a screen's builder when it shows catalogue or guide data: reloads its models after a
+	 * sync (app_screens_refresh). */
+	void (*on_refresh[APP_SCREEN_COUNT])(struct app *app);
+	struct app_login_ui *login_ui; /* app_screen_login.c */
+	struct ui_widget *blank;       /* an empty screen shown while the others are rebuilt */
+	/* The video layer frames go to (set by the player screen; NULL when no video is visible). */
+	struct ui_widget *video;
+	struct xt_login login;            /* the last login answer (user_info, server_info) */
+	int64_t login_local_time;         /* our unix time when it arrived (the panel clock's skew) */
+	struct account_info account_info; /* from the last login */
+	uint32_t wake_event;              /* SDL user event that wakes the loop for task results */
+	bool logged_in;
+	bool rtl;
+	struct app_now_playing playing;
+	struct app_now_playing last_live; /* for recall */
+	struct app_catchup *catchup;      /* the catch-up programme the player may re-tune (app_playback.c) */
+	uint64_t video_seq;               /* the last frame uploaded to app->video */
+	int64_t resume_saved_ms;          /* app_now() of the last resume point written */
+	int64_t pinned_clock_ms;          /* --clock: the wall clock of a headless run, 0 = real */
+	/* Screen-private state (movies, series, search, ... screens): allocated once per app by the
+	 * screen's builder and reused when the screen is rebuilt; app_screen_state_free() frees it. */
+	void *screen_state[APP_SCREEN_COUNT];
+	void (*screen_state_free[APP_SCREEN_COUNT])(void *state);
+	/* Set by the screen that started a movie or an episode (series: the next-episode offer); called
+	 * once by app_playback.c on the UI thread when that playback reaches its end (PLAYER_EV_ENDED). */
+	void (*on_playback_ended)(struct app *app);
+	/* Set by the player screen (app_screen_player.c), called by app_playback_tick() on the UI thread:
+	 * on_player_event for every event of the current session (after app->playing is updated: the
+	 * max-connections kick, the stream-info overlay), then on_tick once per tick, also when nothing
+	 * plays (info bar, clock, number entry timeout, the kick message, headless pacing). NULL when
+	 * not set. */
+	void (*on_player_event)(struct app *app, const struct player_event *ev);
+	void (*on_tick)(struct app *app);
+	/* Set by a screen's builder: adds what the screen shows (messages, overlays) to a headless `state`
+	 * report while it is the top screen (hook_state). NULL when not set. */
+	void (*on_state[APP_SCREEN_COUNT])(struct app *app, json_t *obj);
+
+	/* background worker only */
+	struct store *bg_store;
+	struct library *bg_library;
+	struct xt_client *xt;
+};
+
+/* The string in the UI language: TR(app, "Live TV", "البث المباشر"). */
+#define TR(app, en, ar) ((app)->rtl ? (ar) : (en))
+
+/* Wall clock in unix seconds as the UI sees it (pinned in headless runs). */
+int64_t app_now(const struct app *app);
+
+/* Runs work(app, arg, cancel) on the background worker, then done(app, arg, rc) on the UI thread with
+ * work's return value (-ECANCELED when the app shut down first). arg is owned by the callee pair. */
+typedef int (*app_bg_work_fn)(struct app *app, void *arg, const _Atomic bool *cancel);
+typedef void (*app_bg_done_fn)(struct app *app, void *arg, int rc);
+int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *arg);
+
+/* Shows a screen, building it on first use (each screen file provides its builder below). push=false
+ * replaces the whole stack (login -> home). Returns 0 or a negative errno. */
+int app_show(struct app *app, enum app_screen s, bool push);
+
+/* Drops every built screen so the next app_show() builds it again (language switch, new login). */
+void app_screens_reset(struct app *app);
+
+/* Settings */
+int app_settings_save(struct app *app);
+
+/* Playback (app_playback.c): starts a channel, a movie, an episode or a catch-up programme, feeding
+ * QoE and remembering resume points; the player screen shows it. */
+int app_play_live(struct app *app, int64_t stream_id, const char *how);
+int app_play_vod(struct app *app, int64_t stream_id, const char *extension, const char *name);
+int app_play_episode(struct app *app, const char *episode_id, const char *extension, const char *name);
+int app_play_catchup(struct app *app, int64_t stream_id, int64_t start, int64_t end, const char *title);
+/* Seeks within a VOD or catch-up programme (catch-up: a new URL with a later start). */
+int app_play_seek(struct app *app, int64_t position_ms);
+void app_play_stop(struct app *app);
+/* Creates the player with the catch-up re-tune hook; app_playback_close() destroys both. */
+int app_playback_open(struct app *app);
+void app_playback_close(struct app *app);
+/* Called every frame from the UI loop: moves player events to QoE and the screens, uploads video. */
+void app_playback_tick(struct app *app);
+/* Adds what is playing to a headless `state` report. */
+void app_playback_state(struct app *app, json_t *obj);
+
+/* Live TV helpers (app_screen_live.c), used by the player screen for CH+/CH-, number entry and the
+ * mini guide: the channel order is that of the channel list the viewer zapped from. */
+int64_t app_live_neighbour(struct app *app, int64_t stream_id, int delta); /* 0 when none */
+int64_t app_live_by_number(struct app *app, int64_t number);               /* 0 when none */
+int64_t app_live_number(struct app *app, int64_t stream_id); /* its place in the full list, 0 = unknown */
+/* The order CH+/CH- follow from now on (the guide and search set theirs); ids are copied. */
+void app_live_set_zap_list(struct app *app, const int64_t *ids, size_t n);
+/* The order CH+/CH- follow (the full list when the viewer zapped from nowhere); *ids borrowed. */
+size_t app_live_zap_list(struct app *app, const int64_t **ids);
+/* "HH:MM" of unix time t in the box's local time. */
+void app_format_hhmm(int64_t t, char *out, size_t cap);
+
+/* Screen builders (one file each). Each returns a new screen (owned by the UI context) or NULL. */
+struct ui_widget *app_screen_login_build(struct app *app);
+struct ui_widget *app_screen_home_build(struct app *app);
+struct ui_widget *app_screen_live_build(struct app *app);
+struct ui_widget *app_screen_player_build(struct app *app);
+struct ui_widget *app_screen_guide_build(struct app *app);
+struct ui_widget *app_screen_movies_build(struct app *app);
+struct ui_widget *app_screen_series_build(struct app *app);
+struct ui_widget *app_screen_search_build(struct app *app);
+struct ui_widget *app_screen_favourites_build(struct app *app);
+struct ui_widget *app_screen_continue_build(struct app *app);
+struct ui_widget *app_screen_account_build(struct app *app);
+struct ui_widget *app_screen_settings_build(struct app *app);
+/* Frees every screen_state[] (at shutdown, after the UI context is gone). */
+void app_screen_state_free(struct app *app);
+/* Home calls it when it shows: the expiry reminder (7, 3, 1 days, on the day; once per threshold)
+ * and the next operator message, as a toast or a dialog (app_screen_account.c). */
+void app_account_banner(struct app *app);
+
+/* The login flow (app_session.c): logs in on the worker with app->server/username/password (and the
+ * provisioned panels for failover); on success shows home and syncs the library and the guide in the
+ * background, on failure calls app_login_failed(). */
+int app_session_login(struct app *app);
+/* The viewer-facing sentence for the last login result, in the UI language. */
+int app_login_message(const struct app *app, char *out, size_t cap);
+
+/* Implemented by the login screen: show why the last login failed (app->login) and let the viewer
+ * retry or change the details. */
+void app_login_failed(struct app *app);
+/* Implemented by app_ui.c: the catalogue or the guide changed (a sync finished): visible screens
+ * reload their models. */
+void app_screens_refresh(struct app *app);
+
+#endif

@@ -1,0 +1,825 @@
+/* SPDX-License-Identifier: MIT */
+/* The account screen (OPERATOR.md): the subscription as the panel reports it (status, expiry date and
+ * days left, trial, connections in use and allowed, created date, the message of the day) and the
+ * self-service the operator offers: renewal by QR code with the player API polled every 10 s (for up
+ * to 10 minutes, while the QR is on screen) until exp_date moves, voucher redemption, operator
+ * messages and a support request carrying redacted diagnostics. Operator calls run on the worker
+ * with their own account service on the worker's store connection. Also app_account_banner() for
+ * home: the expiry reminder and the next operator message. */
+#include "app.h"
+#include "app_vod.h"
+
+#include "plat_clock.h"
+#include "plat_log.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { POLL_EVERY_MS = 10000, POLL_FOR_MS = 10 * 60 * 1000 };
+
+enum info_row {
+	ROW_STATUS,
+	ROW_EXPIRES,
+	ROW_TRIAL,
+	ROW_CONNECTIONS,
+	ROW_CREATED,
+	ROW_USER,
+	ROW_MESSAGE,
+	ROW_COUNT
+};
+enum action { ACT_RENEW, ACT_VOUCHER, ACT_MESSAGES, ACT_SUPPORT, ACT_COUNT };
+
+struct poll_state {
+	_Atomic bool stop;  /* the UI closed the QR: the job ends at its next slice */
+	uint64_t due_ms;    /* mono time of the next login */
+	uint64_t until_ms;  /* give up then */
+	int64_t exp_before; /* the expiry the viewer is renewing */
+	bool running;       /* UI thread: a job is queued or running */
+};
+
+struct account_ui {
+	struct app *app;
+	struct ui_widget *screen, *actions, *info;
+	/* renewal */
+	struct ui_widget *renew, *qr_view, *renew_url, *renew_status;
+	struct account_qr qr;
+	char qr_text[1024];
+	bool have_qr;
+	struct poll_state poll;
+	/* voucher */
+	struct ui_widget *voucher, *voucher_kb, *voucher_status;
+	bool redeeming;
+};
+
+/* ---- the account service on the worker ---- */
+
+struct op_config {
+	struct account_config cfg;
+	char db_path[512];
+};
+
+static void op_config_fill(const struct app *app, struct op_config *o)
+{
+	*o = (struct op_config){ 0 };
+	snprintf(o->cfg.api_base, sizeof(o->cfg.api_base), "%s", app->prov.api_base);
+	snprintf(o->cfg.renewal_page, sizeof(o->cfg.renewal_page), "%s", app->prov.renewal_page);
+	snprintf(o->cfg.username, sizeof(o->cfg.username), "%s", app->username);
+	snprintf(o->cfg.password, sizeof(o->cfg.password), "%s", app->password);
+}
+
+/* Worker: an account service on the worker's own store connection (one connection per thread). */
+static int op_open(struct app *app, const struct op_config *o, struct account **out)
+{
+	int rc = 0;
+	if (!app->bg_store)
+		rc = store_open(app->db_path, &app->bg_store);
+	if (rc < 0)
+		return rc;
+	return account_create(app->bg_store, &o->cfg, out);
+}
+
+/* ---- text ---- */
+
+static void status_text(const struct app *app, char *out, size_t cap)
+{
+	const struct account_info *i = &app->account_info;
+	const char *s;
+	switch (i->status) {
+	case ACCOUNT_ACTIVE:
+		s = TR(app, "Active", "فعّال");
+		break;
+	case ACCOUNT_EXPIRED:
+		s = TR(app, "Expired", "منتهي");
+		break;
+	case ACCOUNT_BANNED:
+		s = TR(app, "Banned", "محظور");
+		break;
+	case ACCOUNT_DISABLED:
+		s = TR(app, "Disabled", "معطّل");
+		break;
+	default:
+		s = i->status_text[0] ? i->status_text : TR(app, "Unknown", "غير معروف");
+		break;
+	}
+	snprintf(out, cap, "%s", s);
+}
+
+static void expiry_text(const struct app *app, int64_t exp, char *out, size_t cap)
+{
+	if (exp <= 0) {
+		snprintf(out, cap, "%s", TR(app, "Never (unlimited)", "لا ينتهي (غير محدود)"));
+		return;
+	}
+	char date[32];
+	app_vod_date_text(exp, date, sizeof(date));
+	struct account_info tmp = app->account_info;
+	tmp.exp_date = exp;
+	int days = account_days_left(&tmp, app_now(app));
+	if (days < 0)
+		snprintf(out, cap, "%s (%s)", date, TR(app, "expired", "منتهي"));
+	else if (days == 0)
+		snprintf(out, cap, "%s (%s)", date, TR(app, "ends today", "ينتهي اليوم"));
+	else if (app->rtl)
+		snprintf(out, cap, "%s (باقٍ %d يوم)", date, days);
+	else
+		snprintf(out, cap, "%s (%d day%s left)", date, days, days == 1 ? "" : "s");
+}
+
+static void row_text(struct account_ui *a, size_t row, char *out, size_t cap)
+{
+	struct app *app = a->app;
+	const struct account_info *i = &app->account_info;
+	char v[1200] = "";
+	const char *k = "";
+	switch (row) {
+	case ROW_STATUS:
+		k = TR(app, "Status", "الحالة");
+		status_text(app, v, sizeof(v));
+		break;
+	case ROW_EXPIRES:
+		k = TR(app, "Expires", "تاريخ الانتهاء");
+		expiry_text(app, i->exp_date, v, sizeof(v));
+		break;
+	case ROW_TRIAL:
+		k = TR(app, "Trial", "تجريبي");
+		snprintf(v, sizeof(v), "%s", i->trial ? TR(app, "Yes", "نعم") : TR(app, "No", "لا"));
+		break;
+	case ROW_CONNECTIONS:
+		k = TR(app, "Connections", "الاتصالات");
+		if (i->max_connections > 0)
+			snprintf(v, sizeof(v),
+				 TR(app, "%d in use of %d allowed", "%d قيد الاستخدام من %d مسموح"),
+				 i->active_cons, i->max_connections);
+		else
+			snprintf(v, sizeof(v), TR(app, "%d in use, no limit", "%d قيد الاستخدام، بلا حد"),
+				 i->active_cons);
+		break;
+	case ROW_CREATED:
+		k = TR(app, "Created", "تاريخ الإنشاء");
+		app_vod_date_text(i->created_at, v, sizeof(v));
+		break;
+	case ROW_USER:
+		k = TR(app, "Username", "اسم المستخدم");
+		snprintf(v, sizeof(v), "%s", app->username);
+		break;
+	case ROW_MESSAGE:
+		k = TR(app, "Message", "الرسالة");
+		snprintf(v, sizeof(v), "%s", i->message[0] ? i->message : TR(app, "None", "لا توجد"));
+		break;
+	}
+	snprintf(out, cap, "%s: %s", k, v);
+}
+
+static size_t info_count(void *user)
+{
+	return ROW_COUNT;
+}
+
+static void info_draw(void *user, struct ui_draw *d, size_t i, int w, int h, bool focused)
+{
+	struct account_ui *a = user;
+	const struct ui_theme *t = ui_draw_theme(d);
+	ui_draw_fill(d, (struct ui_rect){ 0, 0, w, h },
+		     focused ? t->accent
+		     : i % 2 ? t->surface_alt
+			     : t->surface);
+	char text[1400];
+	row_text(a, i, text, sizeof(text));
+	char *colon = strchr(text, ':');
+	struct ui_text_style key = { .size = t->text_small,
+				     .color = focused ? t->on_accent : t->text_dim,
+				     .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	struct ui_text_style val = { .color = focused ? t->on_accent : t->text,
+				     .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	if (i == ROW_STATUS && a->app->account_info.status != ACCOUNT_ACTIVE && !focused)
+		val.color = t->danger;
+	if (colon) {
+		*colon = '\0';
+		ui_draw_text(d, (struct ui_rect){ 24, 0, 300, h }, text, &key);
+		ui_draw_text(d, (struct ui_rect){ 340, 0, w - 364, h }, colon + 2, &val);
+	}
+}
+
+static int info_label(void *user, size_t i, char *buf, size_t cap)
+{
+	row_text(user, i, buf, cap);
+	return 0;
+}
+
+static const struct ui_list_model info_model = { .count = info_count,
+						 .draw = info_draw,
+						 .label = info_label };
+
+/* ---- renewal: QR code and polling ---- */
+
+static size_t qr_count(void *user)
+{
+	return 1;
+}
+
+static void qr_draw(void *user, struct ui_draw *d, size_t i, int w, int h, bool focused)
+{
+	struct account_ui *a = user;
+	ui_draw_fill(d, (struct ui_rect){ 0, 0, w, h }, (struct ui_color){ 255, 255, 255, 255 });
+	if (!a->have_qr)
+		return;
+	int n = a->qr.size + 8; /* 4 modules of quiet zone on each side */
+	int cell = (w < h ? w : h) / n;
+	int off = ((w < h ? w : h) - cell * n) / 2 + 4 * cell;
+	struct ui_color dark = { 0, 0, 0, 255 };
+	for (int y = 0; y < a->qr.size; y++)
+		for (int x = 0; x < a->qr.size; x++)
+			if (a->qr.modules[y * a->qr.size + x])
+				ui_draw_fill(
+				    d, (struct ui_rect){ off + x * cell, off + y * cell, cell, cell }, dark);
+}
+
+static int qr_label(void *user, size_t i, char *buf, size_t cap)
+{
+	struct account_ui *a = user;
+	if (a->have_qr)
+		snprintf(buf, cap, "QR %dx%d: %s", a->qr.size, a->qr.size, a->qr_text);
+	else
+		snprintf(buf, cap, "QR: none");
+	return 0;
+}
+
+static const struct ui_list_model qr_model = { .count = qr_count, .draw = qr_draw, .label = qr_label };
+
+struct poll_job {
+	struct account_ui *a;
+	struct xt_login login;
+	bool polled;
+};
+
+/* Worker: waits for the next poll in short slices, giving the worker back to other tasks whenever
+ * some wait (the done callback queues this job again), then logs in once. */
+static int poll_work(struct app *app, void *arg, const _Atomic bool *cancel)
+{
+	struct poll_job *j = arg;
+	struct poll_state *p = &j->a->poll;
+	while (!atomic_load(cancel) && !atomic_load(&p->stop) && plat_clock_mono_ms() < p->due_ms) {
+		if (plat_tasks_pending(app->tasks) > 1)
+			return 0;
+		plat_clock_sleep_ms(100);
+	}
+	if (atomic_load(cancel) || atomic_load(&p->stop) || !app->xt)
+		return 0;
+	j->polled = true;
+	return xt_client_login(app->xt, &j->login);
+}
+
+static void poll_start(struct account_ui *a);
+
+static void renewed(struct account_ui *a, int64_t exp)
+{
+	struct app *app = a->app;
+	app->account_info.exp_date = exp;
+	app->login.user.exp_date = exp;
+	char when[96], msg[300];
+	expiry_text(app, exp, when, sizeof(when));
+	snprintf(msg, sizeof(msg), "%s %s",
+		 TR(app, "Thank you! Your subscription now runs until", "شكرًا لك! اشتراكك ساري حتى"), when);
+	ui_label_set_text(a->renew_status, msg);
+	ui_toast_show(app->ui, msg, 8000);
+	ui_list_refresh(a->info);
+}
+
+static void poll_done(struct app *app, void *arg, int rc)
+{
+	struct poll_job *j = arg;
+	struct account_ui *a = j->a;
+	a->poll.running = false;
+	if (rc == -ECANCELED || atomic_load(&a->poll.stop)) {
+		free(j);
+		return;
+	}
+	if (j->polled) {
+		a->poll.due_ms = plat_clock_mono_ms() + POLL_EVERY_MS;
+		if (rc == 0 && j->login.user.exp_date != a->poll.exp_before) {
+			app->account_info.active_cons = (int)j->login.user.active_cons;
+			app->account_info.status = account_status_from_text(j->login.user.status_text);
+			snprintf(app->account_info.status_text, sizeof(app->account_info.status_text), "%s",
+				 j->login.user.status_text);
+			renewed(a, j->login.user.exp_date);
+			free(j);
+			return;
+		}
+		char at[32], msg[200];
+		app_vod_clock_text((app_now(app) % 86400) * 1000, at, sizeof(at));
+		snprintf(msg, sizeof(msg), "%s (%s %s)",
+			 TR(app, "Waiting for your payment…", "بانتظار إتمام الدفع…"),
+			 TR(app, "checked", "آخر تحقق"), at);
+		ui_label_set_text(a->renew_status, msg);
+	}
+	free(j);
+	if (plat_clock_mono_ms() >= a->poll.until_ms) {
+		ui_label_set_text(a->renew_status,
+				  TR(app,
+				     "Stopped checking after 10 minutes. Open this page again after paying.",
+				     "توقف التحقق بعد 10 دقائق. افتح هذه الصفحة مجددًا بعد الدفع."));
+		return;
+	}
+	poll_start(a);
+}
+
+static void poll_start(struct account_ui *a)
+{
+	if (a->poll.running)
+		return;
+	struct poll_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->a = a;
+	a->poll.running = true;
+	if (app_run_bg(a->app, poll_work, poll_done, j) < 0) {
+		a->poll.running = false;
+		free(j);
+	}
+}
+
+static bool renew_keys(void *user, struct ui_widget *screen, enum plat_action a)
+{
+	struct account_ui *ac = user;
+	if (a == PLAT_ACT_BACK)
+		atomic_store(&ac->poll.stop, true); /* the screen pops after this hook */
+	return false;
+}
+
+static void renew_close(void *user, struct ui_widget *w)
+{
+	struct account_ui *a = user;
+	atomic_store(&a->poll.stop, true);
+	if (ui_screen_top(a->app->ui) == a->renew)
+		ui_screen_pop(a->app->ui);
+}
+
+static void renew_open(struct account_ui *a)
+{
+	struct app *app = a->app;
+	char url[1024];
+	int rc = app->account ? account_renewal_url(app->account, url, sizeof(url)) : -ENOTSUP;
+	a->have_qr = rc >= 0 && account_qr_encode(url, &a->qr) == 0;
+	snprintf(a->qr_text, sizeof(a->qr_text), "%s", a->have_qr ? url : "");
+	if (rc < 0) {
+		ui_toast_show(app->ui,
+			      TR(app,
+				 "Your provider does not offer renewal from the box. Contact them to renew.",
+				 "مزوّد الخدمة لا يتيح التجديد من الجهاز. تواصل معه للتجديد."),
+			      5000);
+		return;
+	}
+	ui_label_set_text(a->renew_url, url);
+	ui_label_set_text(a->renew_status,
+			  TR(app, "Scan the code with your phone and pay: this page notices the renewal.",
+			     "امسح الرمز بهاتفك وادفع: ستلاحظ هذه الصفحة التجديد تلقائيًا."));
+	ui_list_refresh(a->qr_view);
+	ui_screen_push(app->ui, a->renew);
+	atomic_store(&a->poll.stop, false);
+	a->poll.exp_before = app->account_info.exp_date;
+	a->poll.due_ms = plat_clock_mono_ms() + POLL_EVERY_MS;
+	a->poll.until_ms = plat_clock_mono_ms() + POLL_FOR_MS;
+	poll_start(a);
+}
+
+static void build_renew(struct account_ui *a)
+{
+	struct app *app = a->app;
+	const struct ui_theme *t = ui_ctx_theme(app->ui);
+	struct ui_widget *s = a->renew = ui_screen_create(app->ui, "renew");
+	if (!s)
+		return;
+	app_vod_header(app, s, TR(app, "Renew your subscription", "جدّد اشتراكك"));
+	ui_screen_on_action(s, renew_keys, a);
+	a->qr_view = ui_list_create(s, (struct ui_rect){ 100, 160, 560, 560 }, &qr_model, a, 560);
+	ui_widget_set_id(a->qr_view, "qr");
+	ui_widget_set_mirror(a->qr_view, false); /* a mirrored QR code is not a QR code */
+	struct ui_text_style body = { .flags = UI_TEXT_WRAP | UI_TEXT_ELLIPSIS, .max_lines = 4 };
+	ui_label_create(s, (struct ui_rect){ 720, 160, 1140, 200 },
+			TR(app,
+			   "Scan this code with your phone to renew. You can also open the address below.",
+			   "امسح هذا الرمز بهاتفك للتجديد، أو افتح العنوان أدناه."),
+			&body);
+	struct ui_text_style url = {
+		.size = t->text_small, .color = t->text_dim, .flags = UI_TEXT_WRAP, .max_lines = 3
+	};
+	a->renew_url = ui_label_create(s, (struct ui_rect){ 720, 380, 1140, 140 }, "", &url);
+	ui_widget_set_id(a->renew_url, "url");
+	ui_widget_set_mirror(a->renew_url, false);
+	struct ui_text_style st = { .flags = UI_TEXT_WRAP | UI_TEXT_ELLIPSIS, .max_lines = 3 };
+	a->renew_status = ui_label_create(s, (struct ui_rect){ 720, 560, 1140, 160 }, "", &st);
+	ui_widget_set_id(a->renew_status, "renew-status");
+	struct ui_widget *b =
+	    ui_button_create(s, (struct ui_rect){ 720, 760, 400, 90 }, TR(app, "Done", "تم"), renew_close, a);
+	ui_widget_set_id(b, "done");
+}
+
+/* ---- vouchers ---- */
+
+struct voucher_job {
+	struct account_ui *a;
+	struct op_config op;
+	char code[64];
+	struct account_voucher_outcome out;
+};
+
+static int voucher_work(struct app *app, void *arg, const _Atomic bool *cancel)
+{
+	struct voucher_job *j = arg;
+	struct account *acc = NULL;
+	int rc = op_open(app, &j->op, &acc);
+	if (rc == 0)
+		rc = account_voucher_redeem(acc, j->code, NULL, &j->out);
+	account_destroy(&acc);
+	return rc;
+}
+
+static const char *voucher_text(const struct app *app, const struct account_voucher_outcome *o)
+{
+	if (!app->rtl)
+		return account_voucher_text(o->result);
+	switch (o->result) {
+	case ACCOUNT_VOUCHER_APPLIED:
+		return "تم تطبيق القسيمة.";
+	case ACCOUNT_VOUCHER_UNKNOWN:
+		return "هذا الرمز غير معروف. تحقّق منه وأعد المحاولة.";
+	case ACCOUNT_VOUCHER_USED:
+		return "هذه القسيمة مستخدمة من قبل.";
+	case ACCOUNT_VOUCHER_EXPIRED:
+		return "انتهت صلاحية هذه القسيمة.";
+	case ACCOUNT_VOUCHER_TOO_MANY:
+		return "محاولات كثيرة. انتظر قليلًا ثم أعد المحاولة.";
+	default:
+		return "رفض مزوّد الخدمة هذه القسيمة.";
+	}
+}
+
+static void voucher_done(struct app *app, void *arg, int rc)
+{
+	struct voucher_job *j = arg;
+	struct account_ui *a = j->a;
+	a->redeeming = false;
+	if (rc == -ECANCELED || app->screen_state[APP_SCREEN_ACCOUNT] != a) {
+		free(j);
+		return;
+	}
+	char msg[400];
+	if (rc < 0) {
+		snprintf(
+		    msg, sizeof(msg), "%s",
+		    rc == -ENOTSUP
+			? TR(app, "Your provider does not take vouchers on the box.",
+			     "مزوّد الخدمة لا يقبل القسائم من الجهاز.")
+			: TR(app,
+			     "The provider could not be reached. Try again: the voucher is never used twice.",
+			     "تعذّر الوصول إلى مزوّد الخدمة. أعد المحاولة: لن تُستخدم القسيمة مرتين."));
+	} else if (j->out.result == ACCOUNT_VOUCHER_APPLIED) {
+		char when[96];
+		expiry_text(app, j->out.exp_date, when, sizeof(when));
+		snprintf(msg, sizeof(msg), "%s %s %s", voucher_text(app, &j->out),
+			 TR(app, "Your subscription now runs until", "اشتراكك ساري حتى"), when);
+		app->account_info.exp_date = j->out.exp_date;
+		app->login.user.exp_date = j->out.exp_date;
+		if (app->account_info.status == ACCOUNT_EXPIRED)
+			app->account_info.status = ACCOUNT_ACTIVE;
+		ui_list_refresh(a->info);
+		ui_keyboard_set_text(a->voucher_kb, "");
+	} else if (j->out.result == ACCOUNT_VOUCHER_TOO_MANY && j->out.retry_after_s > 0) {
+		snprintf(msg, sizeof(msg), "%s (%d s)", voucher_text(app, &j->out), j->out.retry_after_s);
+	} else {
+		snprintf(msg, sizeof(msg), "%s", voucher_text(app, &j->out));
+	}
+	ui_label_set_text(a->voucher_status, msg);
+	ui_toast_show(app->ui, msg, 6000);
+	free(j);
+}
+
+static void voucher_entered(void *user, struct ui_widget *w, const char *text)
+{
+	struct account_ui *a = user;
+	struct app *app = a->app;
+	while (*text == ' ')
+		text++;
+	if (!text[0] || a->redeeming)
+		return;
+	struct voucher_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->a = a;
+	op_config_fill(app, &j->op);
+	snprintf(j->code, sizeof(j->code), "%s", text);
+	a->redeeming = true;
+	ui_label_set_text(a->voucher_status, TR(app, "Checking the voucher…", "جار التحقق من القسيمة…"));
+	if (app_run_bg(app, voucher_work, voucher_done, j) < 0) {
+		a->redeeming = false;
+		free(j);
+	}
+}
+
+static void build_voucher(struct account_ui *a)
+{
+	struct app *app = a->app;
+	const struct ui_theme *t = ui_ctx_theme(app->ui);
+	struct ui_widget *s = a->voucher = ui_screen_create(app->ui, "voucher");
+	if (!s)
+		return;
+	app_vod_header(app, s, TR(app, "Redeem a voucher", "استخدام قسيمة"));
+	a->voucher_kb =
+	    ui_keyboard_create(s, (struct ui_rect){ 260, 140, 1400, 640 }, UI_KB_LATIN, voucher_entered, a);
+	ui_widget_set_id(a->voucher_kb, "keyboard");
+	struct ui_text_style st = { .size = t->text_body,
+				    .flags = UI_TEXT_WRAP | UI_TEXT_ELLIPSIS,
+				    .max_lines = 3 };
+	a->voucher_status =
+	    ui_label_create(s, (struct ui_rect){ 260, 820, 1400, 180 },
+			    TR(app, "Type the code on your voucher, then Done (or the green key).",
+			       "اكتب رمز القسيمة ثم اختر تم (أو الزر الأخضر)."),
+			    &st);
+	ui_widget_set_id(a->voucher_status, "voucher-status");
+}
+
+/* ---- messages and support ---- */
+
+struct fetch_job {
+	struct account_ui *a;
+	struct op_config op;
+	int64_t now;
+};
+
+static int fetch_work(struct app *app, void *arg, const _Atomic bool *cancel)
+{
+	struct fetch_job *j = arg;
+	struct account *acc = NULL;
+	int rc = op_open(app, &j->op, &acc);
+	if (rc == 0)
+		rc = account_messages_fetch(acc, j->now);
+	account_destroy(&acc);
+	return rc;
+}
+
+struct shown_message {
+	struct app *app;
+	char id[64];
+};
+
+static void message_dismiss(void *user, int button)
+{
+	struct shown_message *m = user;
+	if (m->app->account)
+		account_messages_dismiss(m->app->account, m->id);
+	free(m);
+}
+
+/* Shows the next operator message, if any. Returns true when one is shown. */
+static bool message_show(struct app *app)
+{
+	struct account_message msg;
+	if (!app->account || account_messages_next(app->account, app_now(app), &msg) != 1)
+		return false;
+	struct shown_message *m = calloc(1, sizeof(*m));
+	if (!m)
+		return false;
+	m->app = app;
+	snprintf(m->id, sizeof(m->id), "%s", msg.id);
+	const char *ok[] = { TR(app, "OK", "حسنًا") };
+	if (ui_dialog_open(app->ui, msg.title, msg.body, ok, 1, message_dismiss, m) < 0) {
+		free(m);
+		return false;
+	}
+	return true;
+}
+
+static void fetch_done(struct app *app, void *arg, int rc)
+{
+	struct fetch_job *j = arg;
+	bool shown = rc != -ECANCELED && app->screen_state[APP_SCREEN_ACCOUNT] == j->a && message_show(app);
+	if (rc != -ECANCELED && !shown)
+		ui_toast_show(app->ui,
+			      rc == -ENOTSUP ? TR(app, "Your provider sends no messages to the box.",
+						  "مزوّد الخدمة لا يرسل رسائل إلى الجهاز.")
+			      : rc < 0       ? TR(app, "Messages could not be fetched. Try again later.",
+						  "تعذّر جلب الرسائل. أعد المحاولة لاحقًا.")
+				       : TR(app, "No new messages.", "لا توجد رسائل جديدة."),
+			      4000);
+	free(j);
+}
+
+struct ticket_job {
+	struct account_ui *a;
+	struct op_config op;
+	json_t *diagnostics;
+	struct account_ticket ticket;
+};
+
+static int ticket_work(struct app *app, void *arg, const _Atomic bool *cancel)
+{
+	struct ticket_job *j = arg;
+	struct account *acc = NULL;
+	int rc = op_open(app, &j->op, &acc);
+	if (rc == 0)
+		rc = account_support_ticket(acc, "playback", "Help requested from the box", j->diagnostics,
+					    &j->ticket);
+	account_destroy(&acc);
+	return rc;
+}
+
+static void ticket_done(struct app *app, void *arg, int rc)
+{
+	struct ticket_job *j = arg;
+	if (rc != -ECANCELED) {
+		char msg[300];
+		if (rc == 0 && app->rtl)
+			snprintf(msg, sizeof(msg),
+				 "تم فتح طلب الدعم %s. سيتواصل معك الدعم خلال %d دقيقة تقريبًا.",
+				 j->ticket.ticket_id, j->ticket.eta_minutes);
+		else if (rc == 0)
+			snprintf(msg, sizeof(msg),
+				 "Support request %s opened. Support will answer in about %d minutes.",
+				 j->ticket.ticket_id, j->ticket.eta_minutes);
+		else if (rc == -ENOTSUP && app->prov.support_phone[0])
+			snprintf(msg, sizeof(msg), "%s %s", TR(app, "Call support:", "اتصل بالدعم:"),
+				 app->prov.support_phone);
+		else
+			snprintf(msg, sizeof(msg), "%s",
+				 rc == -ENOTSUP
+				     ? TR(app, "Your provider takes no support requests from the box.",
+					  "مزوّد الخدمة لا يستقبل طلبات الدعم من الجهاز.")
+				     : TR(app, "The request could not be sent. Try again later.",
+					  "تعذّر إرسال الطلب. أعد المحاولة لاحقًا."));
+		ui_toast_show(app->ui, msg, 8000);
+	}
+	json_decref(j->diagnostics);
+	free(j);
+}
+
+static void support_answer(void *user, int button)
+{
+	struct account_ui *a = user;
+	struct app *app = a->app;
+	if (button != 0)
+		return;
+	struct ticket_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->a = a;
+	op_config_fill(app, &j->op);
+	j->diagnostics = app_vod_diagnostics(app);
+	if (app_run_bg(app, ticket_work, ticket_done, j) < 0) {
+		json_decref(j->diagnostics);
+		free(j);
+		return;
+	}
+	ui_toast_show(app->ui, TR(app, "Sending your request…", "جار إرسال طلبك…"), 3000);
+}
+
+/* ---- the actions ---- */
+
+static const char *action_text(const struct app *app, size_t i)
+{
+	switch (i) {
+	case ACT_RENEW:
+		return TR(app, "Renew (QR code)", "التجديد (رمز QR)");
+	case ACT_VOUCHER:
+		return TR(app, "Redeem a voucher", "استخدام قسيمة");
+	case ACT_MESSAGES:
+		return TR(app, "Messages", "الرسائل");
+	default:
+		return TR(app, "Ask for help", "طلب المساعدة");
+	}
+}
+
+static size_t actions_count(void *user)
+{
+	return ACT_COUNT;
+}
+
+static void actions_draw(void *user, struct ui_draw *d, size_t i, int w, int h, bool focused)
+{
+	struct account_ui *a = user;
+	const struct ui_theme *t = ui_draw_theme(d);
+	ui_draw_fill(d, (struct ui_rect){ 0, 4, w, h - 8 }, focused ? t->accent : t->surface);
+	struct ui_text_style st = { .color = focused ? t->on_accent : t->text,
+				    .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	ui_draw_text(d, (struct ui_rect){ 24, 4, w - 48, h - 8 }, action_text(a->app, i), &st);
+}
+
+static int actions_label(void *user, size_t i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s", action_text(((struct account_ui *)user)->app, i));
+	return 0;
+}
+
+static void actions_activate(void *user, size_t i)
+{
+	struct account_ui *a = user;
+	struct app *app = a->app;
+	if (i == ACT_RENEW) {
+		renew_open(a);
+	} else if (i == ACT_VOUCHER) {
+		ui_screen_push(app->ui, a->voucher);
+		ui_widget_focus(a->voucher_kb);
+	} else if (i == ACT_MESSAGES) {
+		if (message_show(app))
+			return;
+		struct fetch_job *j = calloc(1, sizeof(*j));
+		if (!j)
+			return;
+		j->a = a;
+		op_config_fill(app, &j->op);
+		j->now = app_now(app);
+		if (app_run_bg(app, fetch_work, fetch_done, j) < 0)
+			free(j);
+	} else {
+		const char *buttons[] = { TR(app, "Send", "إرسال"), TR(app, "Cancel", "إلغاء") };
+		ui_dialog_open(app->ui, TR(app, "Ask for help", "طلب المساعدة"),
+			       TR(app,
+				  "Send a support request with a report of this box (versions, the last "
+				  "playback and its "
+				  "errors)? It contains no password.",
+				  "هل تريد إرسال طلب دعم مع تقرير عن هذا الجهاز (الإصدارات وآخر تشغيل "
+				  "وأخطاؤه)؟ لا يحتوي "
+				  "التقرير على كلمة المرور."),
+			       buttons, 2, support_answer, a);
+	}
+}
+
+static const struct ui_list_model actions_model = {
+	.count = actions_count, .draw = actions_draw, .activate = actions_activate, .label = actions_label
+};
+
+/* ---- the screen ---- */
+
+static void account_free(void *p)
+{
+	free(p);
+}
+
+struct ui_widget *app_screen_account_build(struct app *app)
+{
+	struct account_ui *a = app->screen_state[APP_SCREEN_ACCOUNT];
+	if (!a) {
+		a = calloc(1, sizeof(*a));
+		if (!a)
+			return NULL;
+		app->screen_state[APP_SCREEN_ACCOUNT] = a;
+		app->screen_state_free[APP_SCREEN_ACCOUNT] = account_free;
+	}
+	/* a rebuild (language switch): the old renewal and voucher screens go; a running poll stops */
+	atomic_store(&a->poll.stop, true);
+	if (a->renew && a->renew != ui_screen_top(app->ui))
+		ui_screen_destroy(&a->renew);
+	if (a->voucher && a->voucher != ui_screen_top(app->ui))
+		ui_screen_destroy(&a->voucher);
+	a->app = app;
+	a->renew = a->voucher = NULL;
+	const struct ui_theme *t = ui_ctx_theme(app->ui);
+	struct ui_widget *s = a->screen = ui_screen_create(app->ui, "account");
+	if (!s)
+		return NULL;
+	app_vod_header(app, s, TR(app, "Account", "الحساب"));
+	a->actions = ui_list_create(s, (struct ui_rect){ 60, 140, 520, 400 }, &actions_model, a, 96);
+	ui_widget_set_id(a->actions, "actions");
+	a->info = ui_list_create(s, (struct ui_rect){ 620, 140, 1240, 7 * 90 }, &info_model, a, 90);
+	ui_widget_set_id(a->info, "info");
+	struct ui_text_style small = {
+		.size = t->text_small, .color = t->text_dim, .flags = UI_TEXT_WRAP, .max_lines = 3
+	};
+	char note[300];
+	snprintf(note, sizeof(note), "%s%s%s", app->prov.name[0] ? app->prov.name : "",
+		 app->prov.support_phone[0] ? " · " : "", app->prov.support_phone);
+	ui_widget_set_id(ui_label_create(s, (struct ui_rect){ 620, 800, 1240, 120 }, note, &small),
+			 "operator");
+	build_renew(a);
+	build_voucher(a);
+	ui_widget_focus(a->actions);
+	return s;
+}
+
+/* ---- the banner home shows ---- */
+
+void app_account_banner(struct app *app)
+{
+	if (!app->account)
+		return;
+	int day = account_reminder_take(app->account, &app->account_info, app_now(app),
+					app->prov.reminder_days, app->prov.reminder_count);
+	if (day >= 0) {
+		int left = account_days_left(&app->account_info, app_now(app));
+		char text[300];
+		if (left <= 0)
+			snprintf(text, sizeof(text), "%s",
+				 TR(app, "Your subscription ends today. Renew it in Account.",
+				    "ينتهي اشتراكك اليوم. جدّده من صفحة الحساب."));
+		else if (app->rtl)
+			snprintf(text, sizeof(text), "ينتهي اشتراكك خلال %d يوم. جدّده من صفحة الحساب.", left);
+		else
+			snprintf(text, sizeof(text),
+				 "Your subscription ends in %d day%s. Renew it in Account.", left,
+				 left == 1 ? "" : "s");
+		ui_toast_show(app->ui, text, 8000);
+	}
+	message_show(app);
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* Home: the way into everything (Live TV, Guide, Movies, Series, Search, Favourites, Continue
+ * watching, Account, Settings), the account at a glance, the operator's message of the day once, and
+ * the expiry reminder banner at the thresholds of operator.json (7, 3, 1 days and on the day). */
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct tile {
+	enum app_screen screen;
+	const char *id, *en, *ar;
+};
+
+static const struct tile tiles[] = {
+	{ APP_SCREEN_LIVE, "live", "Live TV", "البث المباشر" },
+	{ APP_SCREEN_GUIDE, "guide", "Guide", "دليل البرامج" },
+	{ APP_SCREEN_MOVIES, "movies", "Movies", "الأفلام" },
+	{ APP_SCREEN_SERIES, "series", "Series", "المسلسلات" },
+	{ APP_SCREEN_SEARCH, "search", "Search", "البحث" },
+	{ APP_SCREEN_FAVOURITES, "favourites", "Favourites", "المفضلة" },
+	{ APP_SCREEN_CONTINUE, "continue", "Continue watching", "متابعة المشاهدة" },
+	{ APP_SCREEN_ACCOUNT, "account", "Account", "الحساب" },
+	{ APP_SCREEN_SETTINGS, "settings", "Settings", "الإعدادات" },
+};
+
+static void open_tile(void *user, struct ui_widget *w)
+{
+	struct app *app = user;
+	const char *id = ui_widget_id(w);
+	for (size_t i = 0; i < sizeof(tiles) / sizeof(tiles[0]); i++)
+		if (strcmp(id, tiles[i].id) == 0)
+			app_show(app, tiles[i].screen, true);
+}
+
+/* "Active · expires 2027-11-22 (365 days)" in the UI language. */
+static void account_line(const struct app *app, char *out, size_t cap)
+{
+	const struct account_info *i = &app->account_info;
+	if (i->exp_date <= 0) {
+		snprintf(out, cap, "%s", TR(app, "Subscription: unlimited", "الاشتراك: غير محدود"));
+		return;
+	}
+	char date[32];
+	time_t t = (time_t)i->exp_date;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	int days = account_days_left(i, app_now(app));
+	if (app->rtl)
+		snprintf(out, cap, "ينتهي الاشتراك في %s (%d يومًا)", date, days);
+	else
+		snprintf(out, cap, "Subscription expires %s (%d day%s)", date, days, days == 1 ? "" : "s");
+}
+
+static void reminder(struct app *app)
+{
+	if (!app->account)
+		return;
+	int day = account_reminder_take(app->account, &app->account_info, app_now(app),
+					app->prov.reminder_days, app->prov.reminder_count);
+	if (day < 0)
+		return;
+	char text[300];
+	int left = account_days_left(&app->account_info, app_now(app));
+	if (left <= 0)
+		snprintf(text, sizeof(text), "%s",
+			 TR(app, "Your subscription ends today. Renew it in Account.",
+			    "ينتهي اشتراكك اليوم. جدّده من صفحة الحساب."));
+	else if (app->rtl)
+		snprintf(text, sizeof(text), "ينتهي اشتراكك خلال %d يوم. جدّده من صفحة الحساب.", left);
+	else
+		snprintf(text, sizeof(text), "Your subscription ends in %d day%s. Renew it in Account.", left,
+			 left == 1 ? "" : "s");
+	ui_toast_show(app->ui, text, 8000);
+}
+
+static void motd(struct app *app)
+{
+	const char *m = app->account_info.message;
+	if (!app->account || !m[0] || !account_motd_take(app->account, m))
+		return;
+	static const char *const ok_en[] = { "OK" };
+	static const char *const ok_ar[] = { "حسنًا" };
+	ui_dialog_open(app->ui, TR(app, "Message from your provider", "رسالة من مزوّد الخدمة"), m,
+		       app->rtl ? ok_ar : ok_en, 1, NULL, NULL);
+}
+
+static void announce(void *user)
+{
+	motd(user);
+	reminder(user);
+}
+
+static bool home_keys(void *user, struct ui_widget *screen, enum plat_action a)
+{
+	struct app *app = user;
+	if (a == PLAT_ACT_EPG)
+		return app_show(app, APP_SCREEN_GUIDE, true) == 0;
+	if (a == PLAT_ACT_BACK)
+		return true; /* home is the bottom of the stack */
+	if (a == PLAT_ACT_RECALL && app->last_live.id)
+		return app_play_live(app, app->last_live.id, "recall") == 0;
+	return false;
+}
+
+struct ui_widget *app_screen_home_build(struct app *app)
+{
+	const struct ui_theme *t = ui_ctx_theme(app->ui);
+	struct ui_widget *s = ui_screen_create(app->ui, "home");
+	if (!s)
+		return NULL;
+	ui_screen_on_action(s, home_keys, app);
+	struct ui_text_style title = { .size = t->text_huge, .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	struct ui_text_style dim = { .size = t->text_body,
+				     .color = t->text_dim,
+				     .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	ui_label_create(s, (struct ui_rect){ 100, 50, 1000, 120 }, app->prov.name, &title);
+	char line[200];
+	account_line(app, line, sizeof(line));
+	ui_widget_set_id(ui_label_create(s, (struct ui_rect){ 100, 170, 1720, 60 }, line, &dim),
+			 "account-line");
+
+	struct ui_widget *grid = ui_box_create(s, (struct ui_rect){ 100, 280, 1720, 720 });
+	ui_widget_set_wrap(grid, true, false);
+	struct ui_widget *first = NULL;
+	for (size_t i = 0; i < sizeof(tiles) / sizeof(tiles[0]); i++) {
+		int col = (int)(i % 3), row = (int)(i / 3);
+		struct ui_widget *b =
+		    ui_button_create(grid, (struct ui_rect){ col * 580, row * 240, 540, 200 },
+				     TR(app, tiles[i].en, tiles[i].ar), open_tile, app);
+		ui_widget_set_id(b, tiles[i].id);
+		if (!first)
+			first = b;
+	}
+	ui_widget_focus(first);
+	/* once home is on screen: a dialog opened now would go under the stack reset that shows home */
+	ui_ctx_later(app->ui, announce, app);
+	return s;
+}

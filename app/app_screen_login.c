@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* First run: the server URL, username and password typed on the on-screen keyboard (the server is
+ * hidden when operator.json names the panels), sign in, and a clear sentence for every failure with
+ * the way forward (retry, renew, contact the provider). */
+#include "app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum field { FIELD_SERVER, FIELD_USER, FIELD_PASS };
+
+struct app_login_ui {
+	struct app *app;
+	struct ui_widget *screen, *fields[3], *status, *spinner, *sign_in;
+	struct ui_widget *kb_screen, *kb;
+	enum field editing;
+};
+
+static const char *field_value(const struct app *app, enum field f)
+{
+	return f == FIELD_SERVER ? app->server : f == FIELD_USER ? app->username : app->password;
+}
+
+static void field_label(const struct app_login_ui *l, enum field f, char *out, size_t cap)
+{
+	const struct app *app = l->app;
+	static const char *const en[] = { "Server", "Username", "Password" };
+	static const char *const ar[] = { "الخادم", "اسم المستخدم", "كلمة المرور" };
+	const char *v = field_value(app, f);
+	char shown[160];
+	if (f == FIELD_PASS && v[0]) {
+		size_t n = strlen(v) < sizeof(shown) - 1 ? strlen(v) : sizeof(shown) - 1;
+		memset(shown, '*', n);
+		shown[n] = '\0';
+	} else {
+		snprintf(shown, sizeof(shown), "%s", v[0] ? v : "-");
+	}
+	snprintf(out, cap, "%s: %s", TR(app, en[f], ar[f]), shown);
+}
+
+static void refresh_fields(struct app_login_ui *l)
+{
+	for (int f = 0; f < 3; f++) {
+		char text[256];
+		field_label(l, (enum field)f, text, sizeof(text));
+		ui_button_set_text(l->fields[f], text);
+	}
+}
+
+static void keyboard_done(void *user, struct ui_widget *w, const char *utf8)
+{
+	struct app_login_ui *l = user;
+	struct app *app = l->app;
+	char *dst = l->editing == FIELD_SERVER ? app->server
+		    : l->editing == FIELD_USER ? app->username
+					       : app->password;
+	size_t cap = l->editing == FIELD_SERVER ? sizeof(app->server) : sizeof(app->username);
+	snprintf(dst, cap, "%s", utf8);
+	refresh_fields(l);
+	ui_screen_pop(app->ui);
+	ui_widget_focus(l->editing == FIELD_PASS ? l->sign_in : l->fields[l->editing + 1]);
+}
+
+static void edit_field(void *user, struct ui_widget *w)
+{
+	struct app_login_ui *l = user;
+	struct app *app = l->app;
+	for (int f = 0; f < 3; f++)
+		if (l->fields[f] == w)
+			l->editing = (enum field)f;
+	ui_keyboard_set_text(l->kb, field_value(app, l->editing));
+	ui_keyboard_set_secret(l->kb, l->editing == FIELD_PASS);
+	ui_keyboard_set_layout(l->kb, UI_KB_LATIN); /* URLs and credentials are Latin */
+	ui_screen_push(app->ui, l->kb_screen);
+	ui_widget_focus(l->kb);
+}
+
+static void sign_in(void *user, struct ui_widget *w)
+{
+	struct app_login_ui *l = user;
+	struct app *app = l->app;
+	if (!app->server[0] || !app->username[0] || !app->password[0]) {
+		ui_label_set_text(l->status, TR(app, "Enter the server, your username and your password.",
+						"أدخل الخادم واسم المستخدم وكلمة المرور."));
+		return;
+	}
+	ui_label_set_text(l->status, TR(app, "Signing in…", "جارٍ تسجيل الدخول…"));
+	ui_widget_set_visible(l->spinner, true);
+	if (app_session_login(app) < 0)
+		ui_label_set_text(l->status,
+				  TR(app, "Busy, try again in a moment.", "النظام مشغول، حاول بعد لحظة."));
+}
+
+void app_login_failed(struct app *app)
+{
+	struct app_login_ui *l = app->login_ui;
+	if (!l)
+		return;
+	app_show(app, APP_SCREEN_LOGIN, false);
+	char msg[600];
+	app_login_message(app, msg, sizeof(msg));
+	if (app->login.outcome == XT_LOGIN_EXPIRED && app->prov.renewal_page[0]) {
+		size_t n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, " %s",
+			 TR(app,
+			    "You can renew from your phone: open Account after signing in, or visit your "
+			    "provider.",
+			    "يمكنك التجديد من هاتفك لدى مزوّد الخدمة."));
+	}
+	ui_label_set_text(l->status, msg);
+	ui_widget_set_visible(l->spinner, false);
+	ui_widget_focus(app->login.outcome == XT_LOGIN_WRONG_CREDENTIALS ? l->fields[FIELD_USER]
+									 : l->sign_in);
+}
+
+static struct ui_widget *build_keyboard(struct app_login_ui *l)
+{
+	struct app *app = l->app;
+	const struct ui_theme *t = ui_ctx_theme(app->ui);
+	struct ui_widget *s = ui_screen_create(app->ui, "login-keyboard");
+	struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE };
+	ui_label_create(s, (struct ui_rect){ 120, 40, 1680, 90 },
+			TR(app, "Type, then choose Done", "اكتب ثم اختر تم"), &title);
+	l->kb = ui_keyboard_create(s, (struct ui_rect){ 260, 160, 1400, 760 }, UI_KB_LATIN, keyboard_done, l);
+	ui_widget_set_id(l->kb, "keyboard");
+	return s;
+}
+
+struct ui_widget *app_screen_login_build(struct app *app)
+{
+	struct app_login_ui *l = app->login_ui;
+	if (!l) {
+		l = app->login_ui = calloc(1, sizeof(*l));
+		if (!l)
+			return NULL;
+	}
+	l->app = app;
+	const struct ui_theme *t = ui_ctx_theme(app->ui);
+	struct ui_widget *s = l->screen = ui_screen_create(app->ui, "login");
+	if (!s)
+		return NULL;
+	struct ui_text_style huge = { .size = t->text_huge, .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER };
+	struct ui_text_style body = { .size = t->text_body,
+				      .flags = UI_TEXT_WRAP | UI_TEXT_CENTER | UI_TEXT_ELLIPSIS,
+				      .max_lines = 4 };
+	ui_label_create(s, (struct ui_rect){ 360, 90, 1200, 150 }, app->prov.name, &huge);
+	ui_label_create(s, (struct ui_rect){ 360, 240, 1200, 60 },
+			TR(app, "Sign in with the details from your provider",
+			   "سجّل الدخول بالبيانات التي أرسلها مزوّد الخدمة"),
+			&body);
+	struct ui_widget *form = ui_box_create(s, (struct ui_rect){ 560, 330, 800, 500 });
+	ui_widget_set_wrap(form, false, true);
+	int y = 0;
+	static const char *const ids[] = { "server", "username", "password" };
+	for (int f = 0; f < 3; f++) {
+		l->fields[f] = ui_button_create(form, (struct ui_rect){ 0, y, 800, 90 }, "", edit_field, l);
+		ui_widget_set_id(l->fields[f], ids[f]);
+		/* a provisioned box does not ask for the server */
+		if (f == FIELD_SERVER && app->prov.panel_count > 0)
+			ui_widget_set_visible(l->fields[f], false);
+		else
+			y += 110;
+	}
+	l->sign_in = ui_button_create(form, (struct ui_rect){ 0, y + 20, 800, 100 },
+				      TR(app, "Sign in", "تسجيل الدخول"), sign_in, l);
+	ui_widget_set_id(l->sign_in, "sign-in");
+	l->status = ui_label_create(s, (struct ui_rect){ 260, 860, 1400, 180 }, "", &body);
+	ui_widget_set_id(l->status, "status");
+	l->spinner = ui_spinner_create(s, (struct ui_rect){ 920, 780, 80, 80 });
+	ui_widget_set_visible(l->spinner, app->username[0] && app->password[0]);
+	if (l->spinner && app->username[0] && app->password[0])
+		ui_label_set_text(l->status, TR(app, "Signing in…", "جارٍ تسجيل الدخول…"));
+	refresh_fields(l);
+	ui_screen_destroy(&l->kb_screen); /* from an earlier build (a language switch) */
+	l->kb_screen = build_keyboard(l);
+	ui_widget_focus(app->prov.panel_count > 0 ? l->fields[FIELD_USER] : l->fields[FIELD_SERVER]);
+	return s;
+}

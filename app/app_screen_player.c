@@ -1,0 +1,810 @@
+/* SPDX-License-Identifier: MIT */
+/* The player screen: the video full screen and what a viewer expects over it. For live TV: the info
+ * bar (number, name, now/next with progress, clock) on every zap and on INFO, number entry with a
+ * short timeout ("1", "12" then the zap after 2 s or on OK), CH+/CH-, RECALL, a mini guide of the
+ * neighbouring channels (EPG or UP/DOWN), and a clear sentence when a channel fails while the box
+ * keeps working. When the panel closes the stream of an account with a connection limit, the box
+ * asks the panel (a login on the worker) whether another device holds the connections and then
+ * says so instead of reconnecting and kicking that device in turn. For movies, episodes and
+ * catch-up: pause, seek by 30 s (catch-up seeks reopen the archive at a later start) and a progress
+ * bar that runs left to right in both languages. GREEN or MENU shows the stream-info overlay.
+ *
+ * State: one struct app_player_ui per app (app->screen_state[APP_SCREEN_PLAYER]), kept across
+ * rebuilds. UI thread only; the kick check runs the login on the worker (app_run_bg). */
+#include "app.h"
+
+#include "plat_clock.h"
+#include "plat_log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+	INFO_BAR_MS = 5000,     /* the info bar hides itself after a zap */
+	NUMBER_ENTRY_MS = 2000, /* digits wait this long for the next one */
+	NUMBER_MAX_DIGITS = 5,
+	SEEK_STEP_MS = 30000,
+	MINI_ROWS_VISIBLE = 7,
+};
+
+struct app_player_ui {
+	struct app *app;
+	struct ui_widget *screen, *video;
+	struct ui_widget *bar, *bar_number, *bar_name, *bar_clock, *bar_now, *bar_next, *bar_progress,
+	    *bar_times;
+	struct ui_widget *entry_box, *entry;
+	struct ui_widget *msg_box, *msg;
+	struct ui_widget *mini_box, *mini;
+	struct ui_widget *stats_box, *stats;
+	struct ui_widget *paused;
+	bool bar_on, mini_on, stats_on, msg_on;
+	char msg_text[512]; /* what the overlays show (the toolkit has no getter) */
+	char digits[NUMBER_MAX_DIGITS + 1];
+	uint64_t digits_at; /* ui time of the last digit */
+	uint64_t bar_until; /* ui time the info bar hides (0 = stays while shown) */
+	int shown_session;  /* the session the overlays were prepared for */
+	int64_t shown_id;   /* and its stream */
+	bool kick_checking; /* a login is on its way to the panel */
+	bool kicked;        /* another device holds the connections: do not reconnect */
+	int64_t kicked_id;  /* the channel to retry with OK */
+	int64_t last_clock; /* the minute the clock shows */
+	uint64_t seek_at;   /* ui time of the last seek key, and where it aimed */
+	int64_t seek_target_ms;
+	uint64_t stats_at, bar_at; /* ui time of the last refresh of the overlays */
+	uint64_t pace_ui_ms;       /* headless pacing: ui and real time at the last tick */
+	uint64_t pace_real_ms;
+	const int64_t *mini_ids; /* the zap list shown in the mini guide (borrowed from the live state) */
+	size_t mini_n;
+};
+
+/* ---- small helpers ---- */
+
+static struct app_player_ui *pui(struct app *app)
+{
+	return app->screen_state[APP_SCREEN_PLAYER];
+}
+
+static bool is_live(const struct app *app)
+{
+	return app->playing.session > 0 && app->playing.kind == LIBRARY_LIVE && !app->playing.catchup;
+}
+
+static void format_duration(int64_t ms, char *out, size_t cap)
+{
+	int64_t s = ms > 0 ? ms / 1000 : 0;
+	if (s >= 3600)
+		snprintf(out, cap, "%lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60),
+			 (long long)(s % 60));
+	else
+		snprintf(out, cap, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+}
+
+struct name_copy {
+	char name[256];
+};
+
+static int copy_name(void *ud, const struct library_item *it)
+{
+	struct name_copy *c = ud;
+	snprintf(c->name, sizeof(c->name), "%s", it->name ? it->name : "");
+	return 0;
+}
+
+static void channel_name(struct app *app, int64_t id, char *out, size_t cap)
+{
+	struct name_copy c = { "" };
+	library_item(app->library, LIBRARY_LIVE, id, copy_name, &c);
+	snprintf(out, cap, "%s", c.name);
+}
+
+static void show_message(struct app_player_ui *p, const char *text)
+{
+	p->msg_on = text && text[0];
+	snprintf(p->msg_text, sizeof(p->msg_text), "%s", p->msg_on ? text : "");
+	ui_widget_set_visible(p->msg_box, p->msg_on);
+	if (p->msg_on)
+		ui_label_set_text(p->msg, text);
+}
+
+/* ---- the info bar ---- */
+
+static void bar_fill(struct app_player_ui *p)
+{
+	struct app *app = p->app;
+	const struct app_now_playing *pl = &app->playing;
+	char buf[2 * EPG_TITLE_MAX + 64], t1[16], t2[16];
+	int64_t now = app_now(app);
+	app_format_hhmm(now, t1, sizeof(t1));
+	ui_label_set_text(p->bar_clock, t1);
+	p->last_clock = now / 60;
+	if (pl->kind == LIBRARY_LIVE && !pl->catchup) {
+		int64_t number = app_live_number(app, pl->id);
+		snprintf(buf, sizeof(buf), "%lld", (long long)(number ? number : pl->id));
+		ui_label_set_text(p->bar_number, buf);
+		ui_label_set_text(p->bar_name, pl->name);
+		int sid = (int)pl->id;
+		struct epg_now_next nn = { 0 };
+		epg_now_next(app->store, &sid, 1, now, app->settings.lang, &nn);
+		if (nn.has_now) {
+			app_format_hhmm(nn.now.start, t1, sizeof(t1));
+			app_format_hhmm(nn.now.stop, t2, sizeof(t2));
+			snprintf(buf, sizeof(buf), "%s  %s - %s  %s", TR(app, "Now", "الآن"), t1, t2,
+				 nn.now.title);
+			ui_label_set_text(p->bar_now, buf);
+			int64_t len = nn.now.stop - nn.now.start;
+			ui_progress_set(p->bar_progress,
+					len > 0 ? (double)(now - nn.now.start) / (double)len : 0);
+		} else {
+			ui_label_set_text(p->bar_now,
+					  TR(app, "No programme information", "لا توجد معلومات عن البرامج"));
+			ui_progress_set(p->bar_progress, 0);
+		}
+		if (nn.has_next) {
+			app_format_hhmm(nn.next.start, t1, sizeof(t1));
+			snprintf(buf, sizeof(buf), "%s  %s  %s", TR(app, "Next", "التالي"), t1,
+				 nn.next.title);
+			ui_label_set_text(p->bar_next, buf);
+		} else {
+			ui_label_set_text(p->bar_next, "");
+		}
+		ui_label_set_text(p->bar_times, "");
+		return;
+	}
+	/* a movie, an episode or a catch-up programme */
+	if (pl->catchup) {
+		int64_t number = app_live_number(app, pl->id);
+		snprintf(buf, sizeof(buf), "%lld", (long long)(number ? number : pl->id));
+		ui_label_set_text(p->bar_number, buf);
+		char ch[256], day[32] = "";
+		channel_name(app, pl->id, ch, sizeof(ch));
+		time_t st = (time_t)pl->catchup_start;
+		struct tm tm;
+		if (localtime_r(&st, &tm))
+			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		app_format_hhmm(pl->catchup_start, t1, sizeof(t1));
+		app_format_hhmm(pl->catchup_end, t2, sizeof(t2));
+		snprintf(buf, sizeof(buf), "%s  %s  %s %s - %s", TR(app, "Catch-up", "إعادة المشاهدة"), ch,
+			 day, t1, t2);
+		ui_label_set_text(p->bar_next, buf);
+	} else {
+		ui_label_set_text(p->bar_number, "");
+		ui_label_set_text(p->bar_next, pl->kind == LIBRARY_EPISODE ? TR(app, "Episode", "حلقة")
+									   : TR(app, "Movie", "فيلم"));
+	}
+	ui_label_set_text(p->bar_name, pl->name);
+	ui_label_set_text(p->bar_now, pl->state == PLAYER_STATE_PAUSED
+					  ? TR(app, "Paused", "متوقف مؤقتًا")
+					  : TR(app, "FF/REW: 30 s   PLAY: pause",
+					       "تقديم/ترجيع: 30 ثانية   تشغيل: إيقاف مؤقت"));
+	char pos[24], dur[24];
+	format_duration(pl->position_ms, pos, sizeof(pos));
+	format_duration(pl->duration_ms, dur, sizeof(dur));
+	snprintf(buf, sizeof(buf), "%s / %s", pos, dur);
+	ui_label_set_text(p->bar_times, buf);
+	ui_progress_set(p->bar_progress,
+			pl->duration_ms > 0 ? (double)pl->position_ms / (double)pl->duration_ms : 0);
+}
+
+static void bar_show(struct app_player_ui *p, uint32_t ms)
+{
+	bar_fill(p);
+	ui_widget_set_visible(p->bar, true);
+	p->bar_on = true;
+	p->bar_until = ms ? ui_ctx_now_ms(p->app->ui) + ms : 0;
+}
+
+static void bar_hide(struct app_player_ui *p)
+{
+	ui_widget_set_visible(p->bar, false);
+	p->bar_on = false;
+	p->bar_until = 0;
+}
+
+/* ---- the stream-info overlay ---- */
+
+static void stats_fill(struct app_player_ui *p)
+{
+	struct app *app = p->app;
+	struct player_info in;
+	player_info_get(app->player, &in);
+	const struct app_now_playing *pl = &app->playing;
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "%s: %s / %s\n%s: %dx%d%s\n%s: %u kb/s\n%s: %u ms\n%s: %u\n%s: %s (%s)\n%s: %u ms, %s: %u",
+		 TR(app, "Codecs", "الترميز"), in.video_codec[0] ? in.video_codec : "-",
+		 in.audio_codec[0] ? in.audio_codec : "-", TR(app, "Size", "الأبعاد"), in.width, in.height,
+		 in.interlaced ? "i" : "", TR(app, "Bitrate", "معدل البت"),
+		 in.bitrate_kbps ? in.bitrate_kbps : pl->bitrate_kbps, TR(app, "Buffer", "المخزن المؤقت"),
+		 in.buffer_ms, TR(app, "Dropped frames", "الإطارات المسقطة"), in.dropped_frames,
+		 TR(app, "Decoder", "فك الترميز"), in.decoder[0] ? in.decoder : pl->decoder,
+		 in.decoder_hardware ? TR(app, "hardware", "عتاد") : TR(app, "software", "برمجي"),
+		 TR(app, "Zap time", "زمن التبديل"), in.first_frame_ms,
+		 TR(app, "Reconnects", "إعادة الاتصال"), in.reconnects);
+	ui_label_set_text(p->stats, text);
+}
+
+/* ---- the mini guide ---- */
+
+static size_t mini_count(void *user)
+{
+	return ((struct app_player_ui *)user)->mini_n;
+}
+
+static void mini_draw(void *user, struct ui_draw *d, size_t i, int w, int h, bool focused)
+{
+	struct app_player_ui *p = user;
+	struct app *app = p->app;
+	const struct ui_theme *t = ui_draw_theme(d);
+	if (i >= p->mini_n)
+		return;
+	int64_t id = p->mini_ids[i];
+	bool current = id == app->playing.id && is_live(app);
+	ui_draw_fill(d, (struct ui_rect){ 0, 0, w, h },
+		     focused   ? t->accent
+		     : current ? t->surface
+			       : t->surface_alt);
+	struct ui_color fg = focused ? t->on_accent : t->text, dim = focused ? t->on_accent : t->text_dim;
+	char num[24], name[256];
+	snprintf(num, sizeof(num), "%lld", (long long)app_live_number(app, id));
+	struct ui_text_style sn = { .size = t->text_body,
+				    .color = dim,
+				    .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER };
+	ui_draw_text(d, (struct ui_rect){ 4, 0, 96, h }, num, &sn);
+	channel_name(app, id, name, sizeof(name));
+	struct ui_text_style st = { .size = t->text_body,
+				    .color = fg,
+				    .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	ui_draw_text(d, (struct ui_rect){ 110, 4, w - 130, h / 2 }, name, &st);
+	int sid = (int)id;
+	struct epg_now_next nn = { 0 };
+	epg_now_next(app->store, &sid, 1, app_now(app), app->settings.lang, &nn);
+	struct ui_text_style se = { .size = t->text_small,
+				    .color = dim,
+				    .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	char line[EPG_TITLE_MAX + 32], t1[16];
+	if (nn.has_now) {
+		app_format_hhmm(nn.now.start, t1, sizeof(t1));
+		snprintf(line, sizeof(line), "%s %s", t1, nn.now.title);
+	} else {
+		snprintf(line, sizeof(line), "%s",
+			 TR(app, "No programme information", "لا توجد معلومات عن البرامج"));
+	}
+	ui_draw_text(d, (struct ui_rect){ 110, h / 2, w - 130, h / 2 - 4 }, line, &se);
+}
+
+static int mini_label(void *user, size_t i, char *buf, size_t cap)
+{
+	struct app_player_ui *p = user;
+	if (i >= p->mini_n)
+		return -ENOENT;
+	char name[256];
+	channel_name(p->app, p->mini_ids[i], name, sizeof(name));
+	snprintf(buf, cap, "%lld %s", (long long)app_live_number(p->app, p->mini_ids[i]), name);
+	return 0;
+}
+
+static void zap(struct app_player_ui *p, int64_t id, const char *how);
+
+static void mini_activate(void *user, size_t i)
+{
+	struct app_player_ui *p = user;
+	if (i >= p->mini_n)
+		return;
+	int64_t id = p->mini_ids[i];
+	ui_widget_set_visible(p->mini_box, false);
+	p->mini_on = false;
+	if (id != p->app->playing.id || !is_live(p->app))
+		zap(p, id, "epg");
+	else
+		bar_show(p, INFO_BAR_MS);
+}
+
+static const struct ui_list_model mini_model = {
+	.count = mini_count, .draw = mini_draw, .activate = mini_activate, .label = mini_label
+};
+
+static void mini_show(struct app_player_ui *p, int delta)
+{
+	struct app *app = p->app;
+	p->mini_n = app_live_zap_list(app, &p->mini_ids);
+	if (p->mini_n == 0)
+		return;
+	size_t at = 0;
+	for (size_t i = 0; i < p->mini_n; i++)
+		if (p->mini_ids[i] == app->playing.id)
+			at = i;
+	at = (at + p->mini_n + (size_t)(delta + (int)p->mini_n)) % p->mini_n;
+	ui_widget_set_visible(p->mini_box, true);
+	p->mini_on = true;
+	ui_list_refresh(p->mini);
+	ui_list_set_index(p->mini, at);
+	ui_widget_focus(p->mini);
+	bar_hide(p);
+}
+
+/* ---- zapping ---- */
+
+static void prepare_for(struct app_player_ui *p)
+{
+	struct app *app = p->app;
+	p->shown_session = app->playing.session;
+	p->shown_id = app->playing.id;
+	p->kicked = false;
+	show_message(p, app->playing.error);
+	ui_widget_set_visible(p->paused, false);
+	if (is_live(app))
+		app->playing.number = app_live_number(app, app->playing.id);
+	bar_show(p, is_live(app) ? INFO_BAR_MS : INFO_BAR_MS);
+}
+
+static void zap(struct app_player_ui *p, int64_t id, const char *how)
+{
+	struct app *app = p->app;
+	if (id <= 0)
+		return;
+	int rc = app_play_live(app, id, how);
+	if (rc < 0 && !app->playing.error[0])
+		snprintf(app->playing.error, sizeof(app->playing.error), "%s",
+			 TR(app, "This channel cannot be played.", "لا يمكن تشغيل هذه القناة."));
+	prepare_for(p);
+}
+
+static void digits_commit(struct app_player_ui *p)
+{
+	struct app *app = p->app;
+	int64_t number = strtoll(p->digits, NULL, 10);
+	p->digits[0] = '\0';
+	ui_widget_set_visible(p->entry_box, false);
+	int64_t id = app_live_by_number(app, number);
+	if (id == 0) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), TR(app, "There is no channel %lld", "لا توجد قناة رقم %lld"),
+			 (long long)number);
+		ui_toast_show(app->ui, msg, 2500);
+		return;
+	}
+	if (id != app->playing.id || !is_live(app))
+		zap(p, id, "number");
+}
+
+static void digit_typed(struct app_player_ui *p, int digit)
+{
+	size_t n = strlen(p->digits);
+	if (n >= NUMBER_MAX_DIGITS)
+		n = 0; /* start over rather than ignore the key */
+	p->digits[n] = (char)('0' + digit);
+	p->digits[n + 1] = '\0';
+	p->digits_at = ui_ctx_now_ms(p->app->ui);
+	ui_label_set_text(p->entry, p->digits);
+	ui_widget_set_visible(p->entry_box, true);
+}
+
+/* ---- the max-connections kick ---- */
+
+struct kick_job {
+	struct xt_login login;
+	int64_t stream_id;
+	int session;
+};
+
+static int kick_work(struct app *app, void *arg, const _Atomic bool *cancel)
+{
+	struct kick_job *j = arg;
+	if (!app->xt)
+		return -ENOTCONN;
+	return xt_client_login(app->xt, &j->login);
+}
+
+static void kick_done(struct app *app, void *arg, int rc)
+{
+	struct kick_job *j = arg;
+	struct app_player_ui *p = pui(app);
+	if (p)
+		p->kick_checking = false;
+	if (rc == -ECANCELED || !p) {
+		free(j);
+		return;
+	}
+	const struct xt_user_info *u = &j->login.user;
+	if (rc == 0) {
+		app->login.user = *u;
+		app->account_info.active_cons = (int)u->active_cons;
+		app->account_info.max_connections = (int)u->max_connections;
+	}
+	bool still_ours = app->playing.session == 0 && p->shown_session == j->session;
+	if (rc == 0 && u->max_connections > 0 && u->active_cons >= u->max_connections) {
+		plat_log_info("player",
+			      "stream closed by the panel: %lld of %lld connections in use elsewhere",
+			      (long long)u->active_cons, (long long)u->max_connections);
+		p->kicked = true;
+		p->kicked_id = j->stream_id;
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s (%lld/%lld)\n%s",
+			 TR(app, "Another device is using your subscription", "جهاز آخر يستخدم اشتراكك"),
+			 (long long)u->active_cons, (long long)u->max_connections,
+			 TR(app, "Press OK to watch here instead.",
+			    "اضغط موافق للمشاهدة على هذا الجهاز بدلًا منه."));
+		snprintf(app->playing.error, sizeof(app->playing.error), "%s",
+			 TR(app, "Another device is using your subscription", "جهاز آخر يستخدم اشتراكك"));
+		show_message(p, msg);
+		bar_hide(p);
+	} else if (still_ours) {
+		/* the connection was free again: a network hiccup, not a kick */
+		zap(p, j->stream_id, "reconnect");
+	}
+	free(j);
+}
+
+/* The panel closed the stream of an account with a connection limit: stop before the player
+ * reconnects (which would take the connection back from the other device) and ask the panel. */
+static void kick_check(struct app_player_ui *p)
+{
+	struct app *app = p->app;
+	if (p->kick_checking || app->login.user.max_connections <= 0 || !app->xt)
+		return;
+	struct kick_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->stream_id = app->playing.id;
+	j->session = app->playing.session;
+	bool catchup = app->playing.catchup;
+	app_play_stop(app);
+	p->shown_session = j->session;
+	if (catchup) {
+		free(j);
+		return;
+	}
+	if (app_run_bg(app, kick_work, kick_done, j) < 0) {
+		free(j);
+		return;
+	}
+	p->kick_checking = true;
+	show_message(p, TR(app, "The stream stopped. Checking your subscription...",
+			   "توقف البث. جارٍ التحقق من اشتراكك..."));
+}
+
+static void on_player_event(struct app *app, const struct player_event *ev)
+{
+	struct app_player_ui *p = pui(app);
+	if (!p || ev->session != (uint32_t)app->playing.session)
+		return;
+	switch (ev->type) {
+	case PLAYER_EV_ERROR:
+		/* a live stream that played and that the panel then closes or refuses (HLS answers 403
+		 * once kicked); one that never played is simply not available */
+		if (is_live(app) && app->login.user.max_connections > 0 && app->playing.first_frame_ms > 0 &&
+		    (!ev->u.error.fatal || ev->u.error.http_status == 403 ||
+		     ev->u.error.http_status == 401)) {
+			kick_check(p);
+			return;
+		}
+		if (ev->u.error.fatal) {
+			/* no picture of the channel zapped away from under the message */
+			ui_video_clear(p->video);
+			show_message(p, app->playing.error);
+			if (is_live(app) || app->playing.catchup)
+				bar_show(p, 0);
+		}
+		break;
+	case PLAYER_EV_FIRST_FRAME:
+		show_message(p, NULL);
+		break;
+	case PLAYER_EV_STATE:
+		ui_widget_set_visible(p->paused, ev->state == PLAYER_STATE_PAUSED);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- per tick ---- */
+
+/* Headless runs move the UI clock by script waits (virtual time) while the player plays in real
+ * time: while a stream is open or the player screen shows, a scripted wait lasts as long as it
+ * says, so the video (and the panel's answers about it) arrive as they would for a viewer. */
+static void pace(struct app_player_ui *p, bool shown)
+{
+	uint64_t ui_ms = ui_ctx_now_ms(p->app->ui), real_ms = plat_clock_mono_ms();
+	if ((shown || p->app->playing.session > 0) && p->pace_ui_ms && ui_ms > p->pace_ui_ms) {
+		uint64_t dv = ui_ms - p->pace_ui_ms, dr = real_ms - p->pace_real_ms;
+		if (dv > dr && dv - dr < 1000) {
+			plat_clock_sleep_ms((uint32_t)(dv - dr));
+			real_ms = plat_clock_mono_ms();
+		}
+	}
+	p->pace_ui_ms = ui_ms;
+	p->pace_real_ms = real_ms;
+}
+
+static void on_tick(struct app *app)
+{
+	struct app_player_ui *p = pui(app);
+	if (!p || !p->screen)
+		return;
+	struct ui_widget *top = ui_screen_top(app->ui);
+	bool shown = top == p->screen;
+	for (int i = 0; i < APP_SCREEN_COUNT && !shown && top; i++)
+		if (i != APP_SCREEN_PLAYER && app->screens[i] == top) {
+			/* another screen took over (HOME): the video goes away with this one */
+			if (app->video == p->video)
+				app->video = NULL;
+			if (app->playing.session > 0)
+				app_play_stop(app);
+			return;
+		}
+	if (shown)
+		app->video = p->video;
+	pace(p, shown);
+	if (app->playing.session > 0 && app->playing.session != p->shown_session)
+		prepare_for(p);
+	uint64_t now = ui_ctx_now_ms(app->ui);
+	if (p->digits[0] && now - p->digits_at >= NUMBER_ENTRY_MS)
+		digits_commit(p);
+	if (p->bar_until && now >= p->bar_until)
+		bar_hide(p);
+	else if (p->bar_on && app_now(app) / 60 != p->last_clock)
+		bar_fill(p);
+	if (p->stats_on && now - p->stats_at >= 500) {
+		stats_fill(p);
+		p->stats_at = now;
+	}
+	if (p->bar_on && app->playing.session > 0 && !is_live(app) && now - p->bar_at >= 500) {
+		bar_fill(p); /* the position moves */
+		p->bar_at = now;
+	}
+}
+
+/* ---- keys ---- */
+
+static bool overlays_hide(struct app_player_ui *p)
+{
+	bool any = false;
+	if (p->digits[0]) {
+		p->digits[0] = '\0';
+		ui_widget_set_visible(p->entry_box, false);
+		any = true;
+	}
+	if (p->mini_on) {
+		ui_widget_set_visible(p->mini_box, false);
+		p->mini_on = false;
+		any = true;
+	}
+	if (p->stats_on) {
+		ui_widget_set_visible(p->stats_box, false);
+		p->stats_on = false;
+		any = true;
+	}
+	return any;
+}
+
+static void seek_by(struct app_player_ui *p, int64_t delta_ms)
+{
+	struct app *app = p->app;
+	if (app->playing.session <= 0 || is_live(app))
+		return;
+	/* presses in a row add up: the position reported by the player lags behind a seek */
+	uint64_t now = ui_ctx_now_ms(app->ui);
+	int64_t base = p->seek_at && now - p->seek_at < 2000 ? p->seek_target_ms : app->playing.position_ms;
+	int64_t target = base + delta_ms;
+	if (target < 0)
+		target = 0;
+	if (app->playing.duration_ms > 0 && target > app->playing.duration_ms - 1000)
+		target = app->playing.duration_ms - 1000;
+	p->seek_target_ms = target;
+	p->seek_at = now;
+	app_play_seek(app, target);
+	bar_show(p, INFO_BAR_MS);
+}
+
+static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a)
+{
+	struct app_player_ui *p = user;
+	struct app *app = p->app;
+	bool live = app->playing.kind == LIBRARY_LIVE && !app->playing.catchup;
+	if (a >= PLAT_ACT_DIGIT_0 && a <= PLAT_ACT_DIGIT_9 && (live || app->playing.session == 0)) {
+		digit_typed(p, (int)(a - PLAT_ACT_DIGIT_0));
+		return true;
+	}
+	switch (a) {
+	case PLAT_ACT_OK:
+		if (p->digits[0])
+			digits_commit(p);
+		else if (p->kicked)
+			zap(p, p->kicked_id, "retry");
+		else
+			bar_show(p, INFO_BAR_MS);
+		return true;
+	case PLAT_ACT_INFO:
+		if (p->bar_on && p->bar_until == 0)
+			bar_hide(p);
+		else
+			bar_show(p, 0);
+		return true;
+	case PLAT_ACT_CH_UP:
+	case PLAT_ACT_CH_DOWN:
+		if (live) {
+			int64_t id = app_live_neighbour(app, app->playing.id, a == PLAT_ACT_CH_UP ? 1 : -1);
+			if (id && id != app->playing.id)
+				zap(p, id, a == PLAT_ACT_CH_UP ? "chup" : "chdown");
+		}
+		return true;
+	case PLAT_ACT_UP:
+	case PLAT_ACT_DOWN:
+	case PLAT_ACT_EPG:
+		if (live)
+			mini_show(p, a == PLAT_ACT_UP ? -1 : a == PLAT_ACT_DOWN ? 1 : 0);
+		return true;
+	case PLAT_ACT_RECALL:
+		if (app->last_live.id && (app->last_live.id != app->playing.id || !is_live(app)))
+			zap(p, app->last_live.id, "recall");
+		return true;
+	case PLAT_ACT_GREEN:
+	case PLAT_ACT_MENU:
+		p->stats_on = !p->stats_on;
+		ui_widget_set_visible(p->stats_box, p->stats_on);
+		if (p->stats_on)
+			stats_fill(p);
+		return true;
+	case PLAT_ACT_PLAY:
+	case PLAT_ACT_PAUSE:
+	case PLAT_ACT_PLAY_PAUSE: {
+		bool pause = a == PLAT_ACT_PAUSE ||
+			     (a == PLAT_ACT_PLAY_PAUSE && app->playing.state != PLAYER_STATE_PAUSED);
+		if (app->playing.session > 0)
+			player_set_paused(app->player, pause);
+		bar_show(p, pause ? 0 : INFO_BAR_MS);
+		return true;
+	}
+	case PLAT_ACT_FF:
+	case PLAT_ACT_RIGHT:
+		seek_by(p, SEEK_STEP_MS);
+		return true;
+	case PLAT_ACT_REW:
+	case PLAT_ACT_LEFT:
+		seek_by(p, -SEEK_STEP_MS);
+		return true;
+	case PLAT_ACT_STOP:
+		app_play_stop(app);
+		app->video = NULL;
+		ui_screen_pop(app->ui);
+		return true;
+	case PLAT_ACT_BACK:
+		if (overlays_hide(p))
+			return true;
+		app_play_stop(app);
+		app->video = NULL;
+		return false; /* the toolkit pops the screen */
+	default:
+		return false;
+	}
+}
+
+/* ---- state reports ---- */
+
+static void player_state(struct app *app, json_t *obj)
+{
+	struct app_player_ui *p = pui(app);
+	if (!p)
+		return;
+	json_t *o = json_object();
+	json_object_set_new(o, "info_bar", json_boolean(p->bar_on));
+	json_object_set_new(o, "mini_guide", json_boolean(p->mini_on));
+	json_object_set_new(o, "stream_info", json_boolean(p->stats_on));
+	json_object_set_new(o, "number_entry", json_string(p->digits));
+	json_object_set_new(o, "kicked", json_boolean(p->kicked));
+	json_object_set_new(o, "number",
+			    json_integer(is_live(app) ? app_live_number(app, app->playing.id) : 0));
+	if (p->msg_on)
+		json_object_set_new(o, "message", json_string(p->msg_text));
+	json_object_set_new(obj, "player_ui", o);
+}
+
+/* ---- the screen ---- */
+
+static struct ui_widget *panel(struct ui_widget *parent, struct ui_rect r, const char *id)
+{
+	struct ui_widget *b = ui_box_create(parent, r);
+	ui_widget_set_background(b, (struct ui_color){ 0x10, 0x14, 0x1c, 0xe0 });
+	ui_widget_set_id(b, id);
+	return b;
+}
+
+static void player_state_free(void *state)
+{
+	free(state);
+}
+
+struct ui_widget *app_screen_player_build(struct app *app)
+{
+	struct app_player_ui *p = pui(app);
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return NULL;
+		p->app = app;
+		app->screen_state[APP_SCREEN_PLAYER] = p;
+		app->screen_state_free[APP_SCREEN_PLAYER] = player_state_free;
+	}
+	const struct ui_theme *t = ui_ctx_theme(app->ui);
+	struct ui_widget *s = ui_screen_create(app->ui, "player");
+	if (!s)
+		return NULL;
+	p->screen = s;
+	ui_widget_set_background(s, (struct ui_color){ 0, 0, 0, 0xff });
+	ui_screen_on_action(s, player_keys, p);
+	p->video = ui_video_create(s, (struct ui_rect){ 0, 0, UI_DESIGN_WIDTH, UI_DESIGN_HEIGHT });
+	ui_widget_set_id(p->video, "video");
+
+	struct ui_text_style huge = { .size = t->text_huge, .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER };
+	struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	struct ui_text_style title_end = { .size = t->text_title, .flags = UI_TEXT_MIDDLE | UI_TEXT_END };
+	struct ui_text_style body = { .size = t->text_body, .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	struct ui_text_style dim = { .size = t->text_body,
+				     .color = t->text_dim,
+				     .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
+	struct ui_text_style small_end = { .size = t->text_small,
+					   .color = t->text_dim,
+					   .flags = UI_TEXT_MIDDLE | UI_TEXT_END };
+
+	p->bar = panel(s, (struct ui_rect){ 0, 760, 1920, 320 }, "infobar");
+	p->bar_number = ui_label_create(p->bar, (struct ui_rect){ 40, 24, 200, 100 }, "", &huge);
+	ui_widget_set_id(p->bar_number, "info_number");
+	p->bar_name = ui_label_create(p->bar, (struct ui_rect){ 260, 24, 1280, 100 }, "", &title);
+	ui_widget_set_id(p->bar_name, "info_name");
+	p->bar_clock = ui_label_create(p->bar, (struct ui_rect){ 1560, 24, 300, 100 }, "", &title_end);
+	ui_widget_set_id(p->bar_clock, "clock");
+	p->bar_now = ui_label_create(p->bar, (struct ui_rect){ 260, 130, 1300, 50 }, "", &body);
+	ui_widget_set_id(p->bar_now, "info_now");
+	p->bar_times = ui_label_create(p->bar, (struct ui_rect){ 1560, 130, 300, 50 }, "", &small_end);
+	ui_widget_set_id(p->bar_times, "info_times");
+	p->bar_progress = ui_progress_create(p->bar, (struct ui_rect){ 260, 194, 1600, 12 });
+	ui_widget_set_id(p->bar_progress, "info_progress");
+	p->bar_next = ui_label_create(p->bar, (struct ui_rect){ 260, 222, 1600, 56 }, "", &dim);
+	ui_widget_set_id(p->bar_next, "info_next");
+
+	p->entry_box = panel(s, (struct ui_rect){ 1580, 60, 280, 140 }, "number_box");
+	p->entry = ui_label_create(p->entry_box, (struct ui_rect){ 0, 0, 280, 140 }, "", &huge);
+	ui_widget_set_id(p->entry, "number_entry");
+
+	p->msg_box = panel(s, (struct ui_rect){ 300, 360, 1320, 280 }, "message_box");
+	struct ui_text_style msg = { .size = t->text_title,
+				     .flags = UI_TEXT_WRAP | UI_TEXT_CENTER | UI_TEXT_MIDDLE,
+				     .max_lines = 4 };
+	p->msg = ui_label_create(p->msg_box, (struct ui_rect){ 40, 20, 1240, 240 }, "", &msg);
+	ui_widget_set_id(p->msg, "message");
+
+	p->mini_box = panel(s, (struct ui_rect){ 60, 60, 800, 680 }, "miniguide_box");
+	ui_label_create(p->mini_box, (struct ui_rect){ 24, 0, 760, 70 }, TR(app, "Channels", "القنوات"),
+			&title);
+	p->mini = ui_list_create(p->mini_box, (struct ui_rect){ 0, 74, 800, 600 }, &mini_model, p, 100);
+	ui_widget_set_id(p->mini, "miniguide");
+
+	p->stats_box = panel(s, (struct ui_rect){ 1060, 60, 800, 560 }, "streaminfo_box");
+	ui_label_create(p->stats_box, (struct ui_rect){ 30, 10, 740, 70 },
+			TR(app, "Stream information", "معلومات البث"), &title);
+	struct ui_text_style st = { .size = t->text_body, .flags = UI_TEXT_WRAP, .max_lines = 10 };
+	p->stats = ui_label_create(p->stats_box, (struct ui_rect){ 30, 90, 740, 460 }, "", &st);
+	ui_widget_set_id(p->stats, "streaminfo");
+
+	p->paused = panel(s, (struct ui_rect){ 760, 60, 400, 100 }, "paused");
+	ui_label_create(p->paused, (struct ui_rect){ 0, 0, 400, 100 }, TR(app, "Paused", "متوقف مؤقتًا"),
+			&huge);
+
+	ui_widget_set_visible(p->entry_box, false);
+	ui_widget_set_visible(p->msg_box, false);
+	ui_widget_set_visible(p->mini_box, false);
+	ui_widget_set_visible(p->stats_box, false);
+	ui_widget_set_visible(p->paused, false);
+	ui_widget_set_visible(p->bar, false);
+	p->bar_on = p->mini_on = p->stats_on = p->msg_on = false;
+	p->digits[0] = '\0';
+	p->shown_session = -1;
+	app->video = p->video;
+	app->on_player_event = on_player_event;
+	app->on_tick = on_tick;
+	app->on_state[APP_SCREEN_PLAYER] = player_state;
+	return s;
+}

@@ -1,0 +1,601 @@
+/* SPDX-License-Identifier: MIT */
+/* `qanat` without a sub-command: the 10-foot UI. Finds its files (database, cache, assets,
+ * operator.json), opens the display (window, KMSDRM or headless), starts the services and the
+ * player, and runs the UI loop, or a headless script (--headless --script FILE --snap DIR). */
+#include "app.h"
+#include "app_ui.h"
+
+#include "plat_clock.h"
+#include "plat_display_sdl.h"
+#include "plat_http.h"
+#include "plat_log.h"
+#include "qanat_config.h"
+#include "ui_script.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ui_opts {
+	const char *server, *user, *pass, *script, *snap, *clock, *db, *operator_path, *lang, *display;
+	bool headless;
+	int width, height;
+};
+
+static const char *const settings_migrations[] = {
+	"CREATE TABLE app_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE app_login(id INTEGER PRIMARY KEY CHECK (id = 1), server TEXT NOT NULL,"
+	" username TEXT NOT NULL, password TEXT NOT NULL);",
+};
+
+int64_t app_now(const struct app *app)
+{
+	return app->ui ? ui_ctx_wall_ms(app->ui) / 1000 : (int64_t)time(NULL);
+}
+
+/* ---- background work ---- */
+
+struct bg_job {
+	struct app *app;
+	app_bg_work_fn work;
+	app_bg_done_fn done;
+	void *arg;
+	int rc;
+};
+
+static void bg_run(void *p, const _Atomic bool *cancel)
+{
+	struct bg_job *j = p;
+	j->rc = j->work(j->app, j->arg, cancel);
+}
+
+static void bg_done(void *p, bool cancelled)
+{
+	struct bg_job *j = p;
+	if (j->done)
+		j->done(j->app, j->arg, cancelled ? -ECANCELED : j->rc);
+	free(j);
+}
+
+int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *arg)
+{
+	struct bg_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	*j = (struct bg_job){ .app = app, .work = work, .done = done, .arg = arg };
+	int rc = plat_tasks_submit(app->tasks, bg_run, bg_done, j);
+	if (rc < 0)
+		free(j);
+	return rc;
+}
+
+static void wake_ui(void *opaque)
+{
+	const struct app *app = opaque;
+	SDL_Event ev = { .type = app->wake_event };
+	SDL_PushEvent(&ev);
+}
+
+/* ---- settings and the remembered login ---- */
+
+static void settings_get(struct app *app, const char *key, char *out, size_t cap)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(store_db(app->store), "SELECT value FROM app_settings WHERE key = ?", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+}
+
+static void settings_load(struct app *app)
+{
+	struct app_settings *s = &app->settings;
+	*s = (struct app_settings){ .qoe = true };
+	snprintf(s->lang, sizeof(s->lang), "%s", app->prov.default_language);
+	snprintf(s->live_format, sizeof(s->live_format), "%s", app->prov.live_format);
+	char buf[32] = "";
+	settings_get(app, "lang", s->lang, sizeof(s->lang));
+	settings_get(app, "live_format", s->live_format, sizeof(s->live_format));
+	settings_get(app, "audio_lang", s->audio_lang, sizeof(s->audio_lang));
+	settings_get(app, "sub_lang", s->sub_lang, sizeof(s->sub_lang));
+	settings_get(app, "guide_shift_min", buf, sizeof(buf));
+	s->guide_shift_min = (int)strtol(buf, NULL, 10);
+	buf[0] = '\0';
+	settings_get(app, "qoe", buf, sizeof(buf));
+	s->qoe = strcmp(buf, "0") != 0;
+}
+
+int app_settings_save(struct app *app)
+{
+	const struct app_settings *s = &app->settings;
+	char shift[16];
+	snprintf(shift, sizeof(shift), "%d", s->guide_shift_min);
+	const char *kv[][2] = { { "lang", s->lang },
+				{ "live_format", s->live_format },
+				{ "audio_lang", s->audio_lang },
+				{ "sub_lang", s->sub_lang },
+				{ "guide_shift_min", shift },
+				{ "qoe", s->qoe ? "1" : "0" } };
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(store_db(app->store),
+				    "INSERT OR REPLACE INTO app_settings(key, value) VALUES (?, ?)", -1, &st,
+				    NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(kv) / sizeof(kv[0]); i++) {
+		sqlite3_bind_text(st, 1, kv[i][0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, kv[i][1], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (app->qoe)
+		qoe_set_reporting(app->qoe, s->qoe);
+	return store_errno(rc);
+}
+
+int app_login_remember(struct app *app)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(
+	    store_db(app->store),
+	    "INSERT OR REPLACE INTO app_login(id, server, username, password) VALUES (1, ?, ?, ?)", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, app->server, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, app->username, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, app->password, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	return store_errno(rc);
+}
+
+static bool login_recall(struct app *app)
+{
+	sqlite3_stmt *st = NULL;
+	bool found = false;
+	if (sqlite3_prepare_v2(store_db(app->store),
+			       "SELECT server, username, password FROM app_login WHERE id = 1", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(app->server, sizeof(app->server), "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(app->username, sizeof(app->username), "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+		snprintf(app->password, sizeof(app->password), "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+		found = true;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* ---- screens ---- */
+
+typedef struct ui_widget *(*screen_builder)(struct app *app);
+
+static const screen_builder builders[APP_SCREEN_COUNT] = {
+	[APP_SCREEN_LOGIN] = app_screen_login_build,
+	[APP_SCREEN_HOME] = app_screen_home_build,
+	[APP_SCREEN_LIVE] = app_screen_live_build,
+	[APP_SCREEN_PLAYER] = app_screen_player_build,
+	[APP_SCREEN_GUIDE] = app_screen_guide_build,
+	[APP_SCREEN_MOVIES] = app_screen_movies_build,
+	[APP_SCREEN_SERIES] = app_screen_series_build,
+	[APP_SCREEN_SEARCH] = app_screen_search_build,
+	[APP_SCREEN_FAVOURITES] = app_screen_favourites_build,
+	[APP_SCREEN_CONTINUE] = app_screen_continue_build,
+	[APP_SCREEN_ACCOUNT] = app_screen_account_build,
+	[APP_SCREEN_SETTINGS] = app_screen_settings_build,
+};
+
+int app_show(struct app *app, enum app_screen s, bool push)
+{
+	if (!app->screens[s]) {
+		app->screens[s] = builders[s](app);
+		if (!app->screens[s])
+			return -ENOMEM;
+	}
+	if (!push || ui_screen_depth(app->ui) == 0)
+		return ui_screen_reset(app->ui, app->screens[s]);
+	int rc = ui_screen_push(app->ui, app->screens[s]);
+	/* already lower on the stack (home from deep inside): come back to it */
+	while (rc == -EBUSY && ui_screen_top(app->ui) != app->screens[s])
+		rc = ui_screen_pop(app->ui) < 0 ? -EIO : -EBUSY;
+	return rc == -EBUSY ? 0 : rc;
+}
+
+void app_screens_reset(struct app *app)
+{
+	/* take every screen of ours off the stack first, so each can be freed now */
+	if (!app->blank)
+		app->blank = ui_screen_create(app->ui, "blank");
+	if (app->blank)
+		ui_screen_reset(app->ui, app->blank);
+	for (int i = 0; i < APP_SCREEN_COUNT; i++) {
+		app->on_refresh[i] = NULL;
+		ui_screen_destroy(&app->screens[i]);
+		app->screens[i] = NULL;
+	}
+}
+
+void app_screens_refresh(struct app *app)
+{
+	for (int i = 0; i < APP_SCREEN_COUNT; i++)
+		if (app->screens[i] && app->on_refresh[i])
+			app->on_refresh[i](app);
+}
+
+/* ---- start-up ---- */
+
+static void default_dir(const char *env_override, const char *xdg, const char *fallback, char *out,
+			size_t cap)
+{
+	const char *e = getenv(env_override);
+	const char *x = getenv(xdg);
+	const char *home = getenv("HOME");
+	if (e && e[0])
+		snprintf(out, cap, "%s", e);
+	else if (x && x[0])
+		snprintf(out, cap, "%s/qanat", x);
+	else
+		snprintf(out, cap, "%s/%s/qanat", home && home[0] ? home : "/tmp", fallback);
+	char tmp[512];
+	snprintf(tmp, sizeof(tmp), "%s", out);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	}
+	mkdir(tmp, 0700);
+}
+
+static void find_assets(struct app *app, const char *argv0)
+{
+	const char *env = getenv("QANAT_ASSETS_DIR");
+	char exe[512] = "", candidate[600];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	snprintf(candidate, sizeof(candidate), "%s/../share/qanat", exe);
+	struct stat st;
+	if (env && env[0])
+		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s", env);
+	else if (exe[0] && stat(candidate, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s", candidate);
+	else
+		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s", QANAT_ASSETS_DIR);
+}
+
+static int parse_opts(int argc, char **argv, struct ui_opts *o)
+{
+	*o = (struct ui_opts){ .width = 1280, .height = 720 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char **slot = NULL;
+		if (strcmp(a, "--headless") == 0) {
+			o->headless = true;
+			continue;
+		}
+		static const char *const names[] = { "--server", "--user",   "--pass", "--script",
+						     "--snap",   "--clock",  "--db",   "--operator",
+						     "--lang",   "--display" };
+		const char **slots[] = { &o->server, &o->user, &o->pass,          &o->script, &o->snap,
+					 &o->clock,  &o->db,   &o->operator_path, &o->lang,   &o->display };
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strcmp(a, names[k]) == 0)
+				slot = slots[k];
+		if (slot && v) {
+			*slot = v;
+			i++;
+		} else if (strcmp(a, "--size") == 0 && v) {
+			char *x = NULL;
+			o->width = (int)strtol(v, &x, 10);
+			o->height = x && *x == 'x' ? (int)strtol(x + 1, NULL, 10) : 0;
+			i++;
+		} else {
+			fprintf(stderr, "qanat: unknown or incomplete option '%s' (see qanat --help)\n", a);
+			return -EINVAL;
+		}
+	}
+	if (o->script && !o->headless) {
+		fprintf(stderr, "qanat: --script needs --headless\n");
+		return -EINVAL;
+	}
+	if (o->width < 320 || o->height < 180 || o->width > 7680 || o->height > 4320) {
+		fprintf(stderr, "qanat: --size must be WxH between 320x180 and 7680x4320\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void apply_brand(struct app *app, struct ui_theme *t)
+{
+	ui_theme_default(t);
+	if (!app->prov.has_brand_colours)
+		return;
+	t->accent = app->prov.primary;
+	t->focus = app->prov.accent;
+}
+
+static int open_services(struct app *app)
+{
+	int rc = store_open(app->db_path, &app->store);
+	if (rc >= 0)
+		rc = store_migrate(app->store, "app", settings_migrations, 1);
+	if (rc >= 0)
+		rc = library_open(app->store, &app->library);
+	if (rc >= 0)
+		rc = epg_schema_ensure(app->store);
+	if (rc < 0) {
+		fprintf(stderr, "qanat: cannot open the database %s: %s\n", app->db_path, strerror(-rc));
+		return rc;
+	}
+	settings_load(app);
+	app->rtl = strcmp(app->settings.lang, "ar") == 0;
+
+	rc = app_playback_open(app);
+	if (rc < 0) {
+		fprintf(stderr, "qanat: cannot start the player: %s\n", strerror(-rc));
+		return rc;
+	}
+	return plat_tasks_create(1, wake_ui, app, &app->tasks);
+}
+
+static void start_qoe(struct app *app, const char *operator_text)
+{
+	struct qoe_config qc;
+	qoe_config_defaults(&qc);
+	char err[200] = "";
+	if (operator_text && qoe_config_from_json(operator_text, &qc, err, sizeof(err)) < 0)
+		plat_log_warn("app", "%s: QoE reporting stays off", err);
+	snprintf(qc.app_version, sizeof(qc.app_version), "%s", QANAT_VERSION);
+	char qoe_db[600];
+	snprintf(qoe_db, sizeof(qoe_db), "%s", app->db_path);
+	if (qoe_create(&qc, qoe_db, &app->qoe) == 0)
+		qoe_set_reporting(app->qoe, app->settings.qoe);
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	if (!f)
+		return NULL;
+	char *buf = malloc(256 * 1024 + 1);
+	size_t n = buf ? fread(buf, 1, 256 * 1024, f) : 0;
+	fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	return buf;
+}
+
+/* ---- the loop ---- */
+
+static enum plat_action map_key(void *user, int sdl_keycode)
+{
+	const struct plat_keymap *km = user;
+	return km ? plat_keymap_keyboard(km, sdl_keycode) : PLAT_ACT_NONE;
+}
+
+static void tick(struct app *app)
+{
+	plat_tasks_drain(app->tasks);
+	app_playback_tick(app);
+}
+
+static void hook_tick(void *user, struct ui_ctx *ctx)
+{
+	tick(user);
+}
+
+static void hook_state(void *user, struct ui_ctx *ctx, json_t *o)
+{
+	struct app *app = user;
+	json_object_set_new(o, "lang", json_string(app->settings.lang));
+	json_object_set_new(o, "logged_in", json_boolean(app->logged_in));
+	app_playback_state(app, o);
+	struct ui_widget *top = ui_screen_top(ctx);
+	for (int i = 0; i < APP_SCREEN_COUNT; i++)
+		if (app->on_state[i] && app->screens[i] && app->screens[i] == top)
+			app->on_state[i](app, o);
+	if (!app->logged_in && app->login.outcome != XT_LOGIN_OK) {
+		char msg[600];
+		app_login_message(app, msg, sizeof(msg));
+		json_object_set_new(o, "login",
+				    json_pack("{s:s,s:s}", "outcome",
+					      xt_login_outcome_name(app->login.outcome), "message", msg));
+	}
+}
+
+/* `idle` waits (real time) until the background worker has nothing in flight: login, sync. */
+static int hook_command(void *user, struct ui_ctx *ctx, const char *cmd, const char *arg)
+{
+	struct app *app = user;
+	if (strcmp(cmd, "idle") == 0) {
+		long limit = arg && arg[0] ? strtol(arg, NULL, 10) : 60000;
+		uint64_t until = plat_clock_mono_ms() + (uint64_t)(limit > 0 ? limit : 0);
+		while (plat_tasks_pending(app->tasks) > 0 && plat_clock_mono_ms() < until) {
+			plat_clock_sleep_ms(20);
+			tick(app);
+			ui_ctx_frame(ctx, false);
+		}
+		ui_script_settle(ctx, 5000);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int run_loop(struct app *app)
+{
+	bool quit = false;
+	ui_ctx_frame(app->ui, true);
+	while (!quit) {
+		int timeout = ui_ctx_next_deadline(app->ui);
+		if (app->playing.session > 0 && (timeout < 0 || timeout > 10))
+			timeout = 10; /* video frames are due */
+		SDL_Event ev;
+		int got = timeout < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, timeout);
+		while (got) {
+			if (ev.type == SDL_QUIT) {
+				quit = true;
+			} else if (ev.type == SDL_KEYDOWN) {
+				enum plat_action a = map_key(app->keymap, ev.key.keysym.sym);
+				if (a == PLAT_ACT_QUIT)
+					quit = true;
+				else if (a != PLAT_ACT_NONE)
+					ui_ctx_action(app->ui, a);
+			} else if (ev.type == SDL_TEXTINPUT) {
+				ui_ctx_type_text(app->ui, ev.text.text);
+			} else if (ev.type == SDL_WINDOWEVENT) {
+				ui_ctx_frame(app->ui, true);
+			}
+			got = SDL_PollEvent(&ev);
+		}
+		tick(app);
+		ui_ctx_frame(app->ui, false);
+	}
+	return 0;
+}
+
+static void shutdown_app(struct app *app)
+{
+	plat_tasks_destroy(&app->tasks);
+	app_playback_close(app);
+	qoe_destroy(&app->qoe);
+	account_destroy(&app->account);
+	ui_ctx_destroy(&app->ui);
+	app_screen_state_free(app); /* the screens' own state, once their widgets are gone */
+	plat_display_close(&app->display);
+	library_close(&app->bg_library);
+	store_close(&app->bg_store);
+	xt_client_destroy(&app->xt);
+	library_close(&app->library);
+	store_close(&app->store);
+	plat_keymap_free(&app->keymap);
+	free(app->login_ui);
+	app->login_ui = NULL;
+}
+
+int app_ui_main(int argc, char **argv)
+{
+	struct ui_opts o;
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	struct app *app = calloc(1, sizeof(*app)); /* large: not on the stack */
+	if (!app)
+		return 1;
+	if (o.clock && plat_clock_parse_utc(o.clock, &app->pinned_clock_ms) < 0) {
+		fprintf(stderr, "qanat: --clock wants epoch seconds or YYYY-MM-DDTHH:MM:SSZ\n");
+		free(app);
+		return 2;
+	}
+	plat_http_global_init();
+	find_assets(app, argv[0]);
+
+	const char *operator_path = o.operator_path ? o.operator_path : getenv("QANAT_OPERATOR");
+	if (!operator_path)
+		operator_path = "/etc/qanat/operator.json";
+	char err[256] = "";
+	if (app_provision_load(operator_path, &app->prov, err, sizeof(err)) < 0)
+		fprintf(stderr, "qanat: %s; continuing with a manual login\n", err);
+
+	default_dir("STATE_DIRECTORY", "XDG_DATA_HOME", ".local/share", app->db_path, sizeof(app->db_path));
+	default_dir("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache", app->cache_dir, sizeof(app->cache_dir));
+	char state_dir[sizeof(app->db_path)];
+	snprintf(state_dir, sizeof(state_dir), "%s", app->db_path);
+	snprintf(app->db_path, sizeof(app->db_path), "%s%s", o.db ? o.db : state_dir,
+		 o.db ? "" : "/qanat.db");
+	if (open_services(app) < 0) {
+		shutdown_app(app);
+		free(app);
+		return 1;
+	}
+	if (o.lang) {
+		snprintf(app->settings.lang, sizeof(app->settings.lang), "%s",
+			 strcmp(o.lang, "ar") == 0 ? "ar" : "en");
+		app->rtl = strcmp(app->settings.lang, "ar") == 0;
+	}
+	char *operator_text = read_text(operator_path);
+	start_qoe(app, operator_text);
+	free(operator_text);
+
+	const char *disp_name = o.headless ? "headless" : o.display ? o.display : getenv("QANAT_DISPLAY");
+	if (!disp_name || !disp_name[0])
+		disp_name = app->prov.display[0] ? app->prov.display : "sdl";
+	const struct plat_display_driver *drv = plat_display_driver_find(disp_name);
+	if (!drv || plat_display_open(drv, o.width, o.height, "Qanat", &app->display) < 0) {
+		fprintf(stderr, "qanat: cannot open the display '%s' (try --headless)\n", disp_name);
+		shutdown_app(app);
+		free(app);
+		return 1;
+	}
+	app->wake_event = SDL_RegisterEvents(1);
+	struct ui_theme theme;
+	apply_brand(app, &theme);
+	char image_dir[600];
+	snprintf(image_dir, sizeof(image_dir), "%s/images", app->cache_dir);
+	mkdir(image_dir, 0700);
+	struct ui_ctx_config uc = { .display = app->display,
+				    .theme = &theme,
+				    .rtl = app->rtl,
+				    .virtual_time = o.headless,
+				    .wall_ms = app->pinned_clock_ms,
+				    .image_disk_dir = image_dir };
+	if (ui_ctx_create(&uc, &app->ui) < 0) {
+		fprintf(stderr, "qanat: cannot start the UI (fonts?)\n");
+		shutdown_app(app);
+		free(app);
+		return 1;
+	}
+	char keymap_path[700];
+	if (plat_keymap_path(app->prov.keymap[0] ? app->prov.keymap : NULL, app->assets_dir, keymap_path,
+			     sizeof(keymap_path)) >= 0 &&
+	    plat_keymap_load(keymap_path, &app->keymap, err, sizeof(err)) < 0)
+		fprintf(stderr, "qanat: %s; using the built-in keys\n", err);
+	if (app->keymap)
+		ui_ctx_set_keymap(app->ui, map_key, app->keymap);
+
+	/* Who to log in as: the command line, else the stored login, else the provisioning file's panels
+	 * with the login form, else the login form alone. */
+	if (o.server && o.user && o.pass) {
+		snprintf(app->server, sizeof(app->server), "%s", o.server);
+		snprintf(app->username, sizeof(app->username), "%s", o.user);
+		snprintf(app->password, sizeof(app->password), "%s", o.pass);
+	} else if (!login_recall(app) && app->prov.panel_count > 0) {
+		snprintf(app->server, sizeof(app->server), "%s", app->prov.panels[0]);
+	}
+	int rc = app_show(app, APP_SCREEN_LOGIN, false);
+	if (rc == 0 && app->username[0] && app->password[0] && app->server[0])
+		rc = app_session_login(app);
+
+	if (rc == 0 && o.headless) {
+		if (o.snap)
+			mkdir(o.snap, 0755);
+		struct ui_script_hooks hooks = {
+			.state = hook_state, .tick = hook_tick, .command = hook_command, .user = app
+		};
+		if (o.script)
+			rc = ui_script_run_file(app->ui, o.script, o.snap, &hooks, err, sizeof(err));
+		else
+			rc = ui_script_run(app->ui, "idle\nwait 500\nsnap screen\n", o.snap ? o.snap : ".",
+					   &hooks, err, sizeof(err));
+		if (rc < 0)
+			fprintf(stderr, "qanat: script: %s\n", err);
+	} else if (rc == 0) {
+		rc = run_loop(app);
+	}
+	shutdown_app(app);
+	free(app);
+	return rc < 0 ? 1 : 0;
+}
