@@ -338,6 +338,8 @@ static void on_event(struct app *app, const struct player_event *ev)
 	case PLAYER_EV_ENDED:
 		p->state = PLAYER_STATE_ENDED;
 		save_resume(app);
+		if (app->on_playback_ended)
+			app->on_playback_ended(app); /* the next episode is offered */
 		break;
 	default:
 		break;

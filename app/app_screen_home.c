@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Home: the way into everything (Live TV, Guide, Movies, Series, Search, Favourites, Continue
- * watching, Account, Settings), the account at a glance, the operator's message of the day once, and
- * the expiry reminder banner at the thresholds of operator.json (7, 3, 1 days and on the day). */
+ * watching, Account, Settings), the account at a glance, the operator's message of the day once, the
+ * expiry reminder at the thresholds of operator.json (7, 3, 1 days and on the day) and operator
+ * messages (app_account_banner). */
 #include "app.h"
 
 #include <stdio.h>
@@ -54,28 +55,6 @@ static void account_line(const struct app *app, char *out, size_t cap)
 		snprintf(out, cap, "Subscription expires %s (%d day%s)", date, days, days == 1 ? "" : "s");
 }
 
-static void reminder(struct app *app)
-{
-	if (!app->account)
-		return;
-	int day = account_reminder_take(app->account, &app->account_info, app_now(app),
-					app->prov.reminder_days, app->prov.reminder_count);
-	if (day < 0)
-		return;
-	char text[300];
-	int left = account_days_left(&app->account_info, app_now(app));
-	if (left <= 0)
-		snprintf(text, sizeof(text), "%s",
-			 TR(app, "Your subscription ends today. Renew it in Account.",
-			    "ينتهي اشتراكك اليوم. جدّده من صفحة الحساب."));
-	else if (app->rtl)
-		snprintf(text, sizeof(text), "ينتهي اشتراكك خلال %d يوم. جدّده من صفحة الحساب.", left);
-	else
-		snprintf(text, sizeof(text), "Your subscription ends in %d day%s. Renew it in Account.", left,
-			 left == 1 ? "" : "s");
-	ui_toast_show(app->ui, text, 8000);
-}
-
 static void motd(struct app *app)
 {
 	const char *m = app->account_info.message;
@@ -87,10 +66,11 @@ static void motd(struct app *app)
 		       app->rtl ? ok_ar : ok_en, 1, NULL, NULL);
 }
 
+/* The message of the day first, then the expiry reminder and operator messages (account screen). */
 static void announce(void *user)
 {
 	motd(user);
-	reminder(user);
+	app_account_banner(user);
 }
 
 static bool home_keys(void *user, struct ui_widget *screen, enum plat_action a)

@@ -42,7 +42,8 @@ static int parse_long(const char *s, long min, long *out)
 static int parse_opts(int argc, char **argv, struct keys_opts *o)
 {
 	*o = (struct keys_opts){ .timeout_ms = -1 };
-	for (int i = 1; i < argc; i++) {
+	/* every option takes a value */
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--keymap") == 0 && v)
 			o->keymap = v;
@@ -58,7 +59,6 @@ static int parse_opts(int argc, char **argv, struct keys_opts *o)
 			fprintf(stderr, "qanat keys: bad argument '%s' (see qanat --help)\n", a);
 			return -EINVAL;
 		}
-		i++;
 	}
 	return 0;
 }

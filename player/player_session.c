@@ -37,7 +37,9 @@ static void ff_log(void *avcl, int level, const char *fmt, va_list vl)
 		line[--n] = '\0';
 	if (!n)
 		return;
-	if (level <= AV_LOG_ERROR)
+	/* FFmpeg's errors reach the viewer and QoE as typed player events; its log lines are for
+	 * debugging, and a live join mid-GOP prints dozens of harmless ones ("non-existing PPS"). */
+	if (level <= AV_LOG_FATAL)
 		plat_log_warn("ffmpeg", "%s", line);
 	else if (level <= AV_LOG_WARNING)
 		plat_log_info("ffmpeg", "%s", line);

@@ -221,7 +221,7 @@ static void reverse_runs(struct run *r, size_t a, size_t b)
  * that level or higher. Glyphs inside an RTL run are already in visual order from HarfBuzz. */
 static void reorder_runs(struct run *r, size_t n)
 {
-	FriBidiLevel hi = 0, lo_odd = 255;
+	int hi = 0, lo_odd = 256; /* levels are 0..125 */
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].level > hi)
 			hi = r[i].level;

@@ -75,8 +75,8 @@ static const char *const bad[] = {
 	"{\"e\":\"ps\",\"org.qanat-\":\"1\"}",     /* prefix alone */
 	"{\"e\":\"ps\",\"org.qanat-chno\":101}",   /* custom values are strings, never integers */
 	"{\"e\":\"ps\",\"org.qanat-Chno\":\"1\"}", /* keys are lower case */
-	"{\"e\":\"ce\",\"org.qanat-ms\":"
-	"\"12345678901234567890123456789012345678901234567890123456789012345\"}",
+	("{\"e\":\"ce\",\"org.qanat-ms\":"
+	 "\"12345678901234567890123456789012345678901234567890123456789012345\"}"), /* 65 characters */
 	"{\"e\":\"p s\"}",     /* a token cannot hold a space */
 	"{\"e\":\"1ps\"}",     /* nor start with a digit */
 	"{\"e\":2}",           /* nor be a number */
