@@ -27,6 +27,7 @@ enum {
 	NUMBER_ENTRY_MS = 2000, /* digits wait this long for the next one */
 	NUMBER_MAX_DIGITS = 5,
 	SEEK_STEP_MS = 30000,
+	CATCHUP_STEP_MS = 60000,
 	MINI_ROWS_VISIBLE = 7,
 };
 
@@ -589,6 +590,12 @@ static void seek_by(struct app_player_ui *p, int64_t delta_ms)
 	uint64_t now = ui_ctx_now_ms(app->ui);
 	int64_t base = p->seek_at && now - p->seek_at < 2000 ? p->seek_target_ms : app->playing.position_ms;
 	int64_t target = base + delta_ms;
+	if (app->playing.catchup) {
+		/* the archive is stored a minute per file and a catch-up URL starts at a whole minute:
+		 * step by minutes, so every press lands where the viewer expects */
+		target = base + (delta_ms > 0 ? CATCHUP_STEP_MS : -CATCHUP_STEP_MS);
+		target -= target % CATCHUP_STEP_MS;
+	}
 	if (target < 0)
 		target = 0;
 	if (app->playing.duration_ms > 0 && target > app->playing.duration_ms - 1000)
