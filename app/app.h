@@ -14,6 +14,7 @@
 #include "epg.h"
 #include "library.h"
 #include "plat_display.h"
+#include "plat_evdev.h"
 #include "plat_keymap.h"
 #include "plat_task.h"
 #include "player.h"
@@ -95,6 +96,9 @@ struct app {
 	struct qoe *qoe;
 	struct plat_tasks *tasks;
 	struct plat_keymap *keymap;
+	struct plat_evdev_set *remotes;          /* evdev remote controls (a box, or --input DIR) */
+	struct plat_evdev_runner *remote_thread; /* reads them; actions arrive as input_event */
+	uint32_t input_event;                    /* SDL user event carrying a remote's action */
 	struct ui_widget *screens[APP_SCREEN_COUNT];
 	/* Set by a screen's builder when it shows catalogue or guide data: reloads its models after a
 	 * sync (app_screens_refresh). */
@@ -105,6 +109,7 @@ struct app {
 	struct ui_widget *video;
 	struct xt_login login;            /* the last login answer (user_info, server_info) */
 	int64_t login_local_time;         /* our unix time when it arrived (the panel clock's skew) */
+	int64_t next_refresh;             /* app_now() of the next daily catalogue and guide refresh */
 	struct account_info account_info; /* from the last login */
 	uint32_t wake_event;              /* SDL user event that wakes the loop for task results */
 	bool logged_in;
@@ -213,6 +218,9 @@ void app_account_banner(struct app *app);
  * provisioned panels for failover); on success shows home and syncs the library and the guide in the
  * background, on failure calls app_login_failed(). */
 int app_session_login(struct app *app);
+/* Called every tick: refreshes the catalogue and the guide once a day in the background (the
+ * screens keep the old data until the new is complete). */
+void app_session_tick(struct app *app);
 /* The viewer-facing sentence for the last login result, in the UI language. */
 int app_login_message(const struct app *app, char *out, size_t cap);
 

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+enum { REFRESH_EVERY_S = 24 * 3600 };
+
 struct login_job {
 	struct xt_login result;
 	int rc;
@@ -192,6 +194,16 @@ static void login_done(struct app *app, void *arg, int rc)
 	account_from_login(app);
 	app_screens_reset(app);
 	app_show(app, APP_SCREEN_HOME, false);
+	start_sync(app);
+	app->next_refresh = app_now(app) + REFRESH_EVERY_S;
+}
+
+void app_session_tick(struct app *app)
+{
+	if (!app->logged_in || !app->next_refresh || app_now(app) < app->next_refresh ||
+	    plat_tasks_pending(app->tasks) > 0)
+		return;
+	app->next_refresh = app_now(app) + REFRESH_EVERY_S;
 	start_sync(app);
 }
 

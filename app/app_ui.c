@@ -21,7 +21,8 @@
 #include <unistd.h>
 
 struct ui_opts {
-	const char *server, *user, *pass, *script, *snap, *clock, *db, *operator_path, *lang, *display;
+	const char *server, *user, *pass, *script, *snap, *clock, *db, *operator_path, *lang, *display,
+	    *input;
 	bool headless;
 	int width, height;
 };
@@ -288,11 +289,12 @@ static int parse_opts(int argc, char **argv, struct ui_opts *o)
 			o->headless = true;
 			continue;
 		}
-		static const char *const names[] = { "--server", "--user",   "--pass", "--script",
-						     "--snap",   "--clock",  "--db",   "--operator",
-						     "--lang",   "--display" };
-		const char **slots[] = { &o->server, &o->user, &o->pass,          &o->script, &o->snap,
-					 &o->clock,  &o->db,   &o->operator_path, &o->lang,   &o->display };
+		static const char *const names[] = { "--server", "--user",    "--pass", "--script",
+						     "--snap",   "--clock",   "--db",   "--operator",
+						     "--lang",   "--display", "--input" };
+		const char **slots[] = { &o->server, &o->user,    &o->pass, &o->script,
+					 &o->snap,   &o->clock,   &o->db,   &o->operator_path,
+					 &o->lang,   &o->display, &o->input };
 		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 			if (strcmp(a, names[k]) == 0)
 				slot = slots[k];
@@ -380,6 +382,40 @@ static char *read_text(const char *path)
 	return buf;
 }
 
+/* ---- remote controls ---- */
+
+/* On the input thread: hand the action to the UI thread as an SDL event (thread-safe push). */
+static void on_remote(void *ud, const struct plat_input_event *ev)
+{
+	const struct app *app = ud;
+	SDL_Event e = { .type = app->input_event };
+	e.user.code = (Sint32)ev->action;
+	SDL_PushEvent(&e);
+}
+
+/* Reads remotes from dir (a box: /dev/input, grabbed so no key arrives twice; tests: a folder of
+ * FIFOs fed with struct input_event records). */
+static void start_remotes(struct app *app, const char *dir, bool box)
+{
+	if (!dir || !app->keymap)
+		return;
+	struct plat_evdev_set_options o = { .dir = dir, .accept_any = !box, .device = { .grab = box } };
+	int rc = plat_evdev_set_create(app->keymap, &o, &app->remotes);
+	if (rc == 0)
+		rc = plat_evdev_runner_start(app->remotes, on_remote, app, &app->remote_thread);
+	if (rc < 0)
+		plat_log_warn("app", "remote controls in %s: %s", dir, strerror(-rc));
+}
+
+/* Remote actions queued since the last call (headless runs, where no SDL loop drains events). */
+static void drain_remotes(struct app *app)
+{
+	SDL_Event ev;
+	while (app->remote_thread &&
+	       SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->input_event, app->input_event) == 1)
+		ui_ctx_action(app->ui, (enum plat_action)ev.user.code);
+}
+
 /* ---- the loop ---- */
 
 static enum plat_action map_key(void *user, int sdl_keycode)
@@ -392,10 +428,12 @@ static void tick(struct app *app)
 {
 	plat_tasks_drain(app->tasks);
 	app_playback_tick(app);
+	app_session_tick(app);
 }
 
 static void hook_tick(void *user, struct ui_ctx *ctx)
 {
+	drain_remotes(user);
 	tick(user);
 }
 
@@ -422,6 +460,16 @@ static void hook_state(void *user, struct ui_ctx *ctx, json_t *o)
 static int hook_command(void *user, struct ui_ctx *ctx, const char *cmd, const char *arg)
 {
 	struct app *app = user;
+	if (strcmp(cmd, "sleep") == 0) {
+		/* real time, for input that comes from outside the script (a remote through --input) */
+		uint64_t until = plat_clock_mono_ms() + (uint64_t)strtoul(arg ? arg : "0", NULL, 10);
+		while (plat_clock_mono_ms() < until) {
+			plat_clock_sleep_ms(10);
+			hook_tick(app, ctx);
+			ui_ctx_frame(ctx, false);
+		}
+		return 0;
+	}
 	if (strcmp(cmd, "idle") == 0) {
 		long limit = arg && arg[0] ? strtol(arg, NULL, 10) : 60000;
 		uint64_t until = plat_clock_mono_ms() + (uint64_t)(limit > 0 ? limit : 0);
@@ -455,6 +503,8 @@ static int run_loop(struct app *app)
 					quit = true;
 				else if (a != PLAT_ACT_NONE)
 					ui_ctx_action(app->ui, a);
+			} else if (ev.type == app->input_event) {
+				ui_ctx_action(app->ui, (enum plat_action)ev.user.code);
 			} else if (ev.type == SDL_TEXTINPUT) {
 				ui_ctx_type_text(app->ui, ev.text.text);
 			} else if (ev.type == SDL_WINDOWEVENT) {
@@ -470,6 +520,8 @@ static int run_loop(struct app *app)
 
 static void shutdown_app(struct app *app)
 {
+	plat_evdev_runner_stop(&app->remote_thread);
+	plat_evdev_set_destroy(&app->remotes);
 	plat_tasks_destroy(&app->tasks);
 	app_playback_close(app);
 	qoe_destroy(&app->qoe);
@@ -565,6 +617,10 @@ int app_ui_main(int argc, char **argv)
 		fprintf(stderr, "qanat: %s; using the built-in keys\n", err);
 	if (app->keymap)
 		ui_ctx_set_keymap(app->ui, map_key, app->keymap);
+	app->input_event = SDL_RegisterEvents(1);
+	const char *input = o.input ? o.input : getenv("QANAT_INPUT_DIR");
+	bool box = drv == &plat_display_kmsdrm;
+	start_remotes(app, input ? input : box ? "/dev/input" : NULL, box && !input);
 
 	/* Who to log in as: the command line, else the stored login, else the provisioning file's panels
 	 * with the login form, else the login form alone. */

@@ -47,15 +47,18 @@ static void usage(FILE *f)
 	    "\nUI options:\n"
 	    "  --server URL --user U --pass P  log in directly (else the stored login, else operator.json)\n"
 	    "  --headless                      dummy video, software renderer, no window\n"
-	    "  --script FILE --snap DIR        run a key script (key/type/wait/snap/state/idle/quit)\n"
+	    "  --script FILE --snap DIR        run a key script (key/type/wait/snap/state/idle/sleep/quit)\n"
 	    "  --clock TIME                    pin the wall clock (epoch s or 2026-11-22T18:30:00Z)\n"
 	    "  --db FILE  --operator FILE      the database and the provisioning file\n"
 	    "  --lang en|ar  --display sdl|kmsdrm|headless  --size WxH\n"
+	    "  --input DIR                     remote controls: evdev nodes or FIFOs in DIR (a box: "
+	    "/dev/input)\n"
 	    "\n  --help       this text\n  --version    the version and architecture\n"
 	    "  --json       sub-commands print one JSON object\n\n"
 	    "Environment: QANAT_LOG=error|warn|info|debug (stderr; credentials are redacted), "
 	    "QANAT_OPERATOR,\n"
-	    "QANAT_DISPLAY, QANAT_KEYMAP, QANAT_ASSETS_DIR, STATE_DIRECTORY, CACHE_DIRECTORY.\n");
+	    "QANAT_DISPLAY, QANAT_KEYMAP, QANAT_INPUT_DIR, QANAT_ASSETS_DIR, STATE_DIRECTORY, "
+	    "CACHE_DIRECTORY.\n");
 }
 
 static bool take_flag(int *argc, char **argv, const char *flag)
