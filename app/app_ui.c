@@ -484,6 +484,23 @@ static int hook_command(void *user, struct ui_ctx *ctx, const char *cmd, const c
 	return -ENOENT;
 }
 
+/* A desktop key. While the on-screen keyboard has the focus, the desktop keyboard types into it:
+ * printable keys arrive as SDL_TEXTINPUT (so they are not actions), Backspace deletes and Enter
+ * finishes, as a viewer at a computer expects. */
+static enum plat_action desktop_key(struct app *app, SDL_Keycode sym)
+{
+	const struct ui_widget *f = ui_focused(app->ui);
+	if (f && strcmp(ui_widget_kind(f), "keyboard") == 0) {
+		if (sym >= 32 && sym < 127)
+			return PLAT_ACT_NONE;
+		if (sym == SDLK_BACKSPACE)
+			return PLAT_ACT_RED;
+		if (sym == SDLK_RETURN || sym == SDLK_KP_ENTER)
+			return PLAT_ACT_GREEN;
+	}
+	return map_key(app->keymap, sym);
+}
+
 static int run_loop(struct app *app)
 {
 	bool quit = false;
@@ -498,7 +515,7 @@ static int run_loop(struct app *app)
 			if (ev.type == SDL_QUIT) {
 				quit = true;
 			} else if (ev.type == SDL_KEYDOWN) {
-				enum plat_action a = map_key(app->keymap, ev.key.keysym.sym);
+				enum plat_action a = desktop_key(app, ev.key.keysym.sym);
 				if (a == PLAT_ACT_QUIT)
 					quit = true;
 				else if (a != PLAT_ACT_NONE)

@@ -4,6 +4,7 @@
  * as numbers (they are ABI and never change), so the build does not depend on how new the kernel
  * headers of a board's SDK are; tests check a sample against linux/input-event-codes.h. */
 #include "plat_keymap.h"
+#include "plat_log.h"
 
 #include <SDL2/SDL_keyboard.h>
 #include <errno.h>
@@ -664,16 +665,31 @@ static int parse_keyboard(struct parser *p, enum plat_action action, char *rest)
 	if (!len)
 		return fail(p, "'keyboard %s' names no key", plat_action_name(action));
 	SDL_Keycode key = SDL_GetKeyFromName(rest);
-	if (key == SDLK_UNKNOWN)
-		return fail(p,
-			    "unknown SDL key name '%s' (names as SDL_GetKeyName writes them: Return, Up, "
-			    "PageUp, F1, Keypad Enter, M ...)",
-			    rest);
+	if (key == SDLK_UNKNOWN) {
+		/* a real key that the current keyboard layout does not have (Xvfb has no Application
+		 * key): SDL reports such a key by its scancode, so bind that */
+		SDL_Scancode sc = SDL_GetScancodeFromName(rest);
+		if (sc != SDL_SCANCODE_UNKNOWN)
+			key = SDL_SCANCODE_TO_KEYCODE(sc);
+	}
+	if (key == SDLK_UNKNOWN) {
+		/* Key names depend on the platform (X11 calls the Application key "Menu"): one file serves
+		 * every desktop, so a name this one does not know is skipped, not fatal. */
+		plat_log_info("keymap",
+			      "%s:%u: no key named '%s' here (names as SDL_GetKeyName writes them: "
+			      "Return, Up, PageUp, F1, Keypad Enter, M ...): skipped",
+			      p->origin, p->line, rest);
+		return 0;
+	}
 	struct plat_keymap *km = p->km;
-	for (size_t i = 0; i < km->kb_count; i++)
-		if (km->kb[i].key == key)
-			return fail(p, "keyboard key '%s' is already bound to '%s' on line %u", rest,
-				    plat_action_name((enum plat_action)km->kb[i].action), p->kb_line[i]);
+	for (size_t i = 0; i < km->kb_count; i++) {
+		if (km->kb[i].key != key)
+			continue;
+		if (km->kb[i].action == (uint8_t)action)
+			return 0; /* two names of one key on this platform, for the same action */
+		return fail(p, "keyboard key '%s' is already bound to '%s' on line %u", rest,
+			    plat_action_name((enum plat_action)km->kb[i].action), p->kb_line[i]);
+	}
 	if (km->kb_count == PLAT_KEYMAP_MAX_KEYBOARD)
 		return fail(p, "more than %d keyboard bindings", PLAT_KEYMAP_MAX_KEYBOARD);
 	km->kb[km->kb_count].key = key;

@@ -160,6 +160,14 @@ static void test_good_variants(void **state)
 	assert_int_equal(keyboard, 2);
 	plat_keymap_free(&km);
 
+	/* a keyboard name this platform does not know is skipped (names differ between X11, Wayland,
+	 * KMSDRM), the rest of the file still works */
+	km = parse_ok("keyboard up Up\nkeyboard down Page Dwn\nremote ok KEY_OK\n");
+	plat_keymap_counts(km, &remote, &keyboard);
+	assert_int_equal(keyboard, 1);
+	assert_int_equal(plat_keymap_keyboard(km, SDLK_UP), PLAT_ACT_UP);
+	plat_keymap_free(&km);
+
 	/* an OEM file with only a remote section is fine: the keyboard simply does nothing */
 	km = parse_ok("remote ok KEY_OK\n");
 	assert_int_equal(plat_keymap_keyboard(km, SDLK_RETURN), PLAT_ACT_NONE);
@@ -181,7 +189,6 @@ static void test_bad_lines(void **state)
 		  "t.keymap:3: KEY_OK is already bound to 'ok' on line 1" },
 		{ "remote ok 352\nremote back KEY_OK\n",
 		  "t.keymap:2: KEY_OK is already bound to 'ok' on line 1" },
-		{ "keyboard up Up\nkeyboard down Page Dwn\n", "t.keymap:2: unknown SDL key name 'Page Dwn'" },
 		{ "keyboard ok Return\nkeyboard back return\n",
 		  "t.keymap:2: keyboard key 'return' is already bound to 'ok' on line 1" },
 		{ "remote ok 0x300\n", "t.keymap:1: '0x300' is not a key code" },
