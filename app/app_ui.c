@@ -258,7 +258,7 @@ static void default_dir(const char *env_override, const char *xdg, const char *f
 	mkdir(tmp, 0700);
 }
 
-static void find_assets(struct app *app, const char *argv0)
+static void find_assets(struct app *app)
 {
 	const char *env = getenv("QANAT_ASSETS_DIR");
 	char exe[512] = "", candidate[600];
@@ -570,7 +570,7 @@ int app_ui_main(int argc, char **argv)
 		return 2;
 	}
 	plat_http_global_init();
-	find_assets(app, argv[0]);
+	find_assets(app);
 
 	const char *operator_path = o.operator_path ? o.operator_path : getenv("QANAT_OPERATOR");
 	if (!operator_path)
