@@ -80,17 +80,24 @@ static int insert_done(struct sync_ctx *s, int64_t id, const char *name, int64_t
 	return rc;
 }
 
+/* Columns 1-5 of every item row: id, panel position, name, its folded search form, image. */
+static void bind_head(struct sync_ctx *s, int64_t id, const char *name, const char *image)
+{
+	sqlite3_stmt *st = s->item;
+	char folded[1024];
+	bool have = name && library_text_fold(name, folded, sizeof(folded)) >= 0;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, s->position);
+	bind_text_or_null(st, 3, name);
+	bind_text_or_null(st, 4, have ? folded : NULL);
+	bind_text_or_null(st, 5, image);
+}
+
 static int on_live(void *ud, const struct xt_live *v)
 {
 	struct sync_ctx *s = ud;
 	sqlite3_stmt *st = s->item;
-	char sname[1024];
-	bool have = v->name && library_text_fold(v->name, sname, sizeof(sname)) >= 0;
-	sqlite3_bind_int64(st, 1, v->stream_id);
-	sqlite3_bind_int64(st, 2, s->position);
-	bind_text_or_null(st, 3, v->name);
-	bind_text_or_null(st, 4, have ? sname : NULL);
-	bind_text_or_null(st, 5, v->icon);
+	bind_head(s, v->stream_id, v->name, v->icon);
 	bind_text_or_null(st, 6, v->epg_channel_id);
 	sqlite3_bind_int64(st, 7, v->category_id);
 	sqlite3_bind_int(st, 8, v->tv_archive);
@@ -104,13 +111,7 @@ static int on_vod(void *ud, const struct xt_vod *v)
 {
 	struct sync_ctx *s = ud;
 	sqlite3_stmt *st = s->item;
-	char sname[1024];
-	bool have = v->name && library_text_fold(v->name, sname, sizeof(sname)) >= 0;
-	sqlite3_bind_int64(st, 1, v->stream_id);
-	sqlite3_bind_int64(st, 2, s->position);
-	bind_text_or_null(st, 3, v->name);
-	bind_text_or_null(st, 4, have ? sname : NULL);
-	bind_text_or_null(st, 5, v->icon);
+	bind_head(s, v->stream_id, v->name, v->icon);
 	sqlite3_bind_int64(st, 6, v->category_id);
 	sqlite3_bind_double(st, 7, v->rating);
 	sqlite3_bind_int(st, 8, v->year);
@@ -125,13 +126,7 @@ static int on_series(void *ud, const struct xt_series *v)
 {
 	struct sync_ctx *s = ud;
 	sqlite3_stmt *st = s->item;
-	char sname[1024];
-	bool have = v->name && library_text_fold(v->name, sname, sizeof(sname)) >= 0;
-	sqlite3_bind_int64(st, 1, v->series_id);
-	sqlite3_bind_int64(st, 2, s->position);
-	bind_text_or_null(st, 3, v->name);
-	bind_text_or_null(st, 4, have ? sname : NULL);
-	bind_text_or_null(st, 5, v->cover);
+	bind_head(s, v->series_id, v->name, v->cover);
 	sqlite3_bind_int64(st, 6, v->category_id);
 	sqlite3_bind_double(st, 7, v->rating);
 	sqlite3_bind_int(st, 8, v->year);
