@@ -3,6 +3,7 @@
  * operator.json), opens the display (window, KMSDRM or headless), starts the services and the
  * player, and runs the UI loop, or a headless script (--headless --script FILE --snap DIR). */
 #include "app.h"
+#include "app_paths.h"
 #include "app_ui.h"
 
 #include "plat_clock.h"
@@ -233,30 +234,6 @@ void app_screens_refresh(struct app *app)
 }
 
 /* ---- start-up ---- */
-
-static void default_dir(const char *env_override, const char *xdg, const char *fallback, char *out,
-			size_t cap)
-{
-	const char *e = getenv(env_override);
-	const char *x = getenv(xdg);
-	const char *home = getenv("HOME");
-	if (e && e[0])
-		snprintf(out, cap, "%s", e);
-	else if (x && x[0])
-		snprintf(out, cap, "%s/qanat", x);
-	else
-		snprintf(out, cap, "%s/%s/qanat", home && home[0] ? home : "/tmp", fallback);
-	char tmp[512];
-	snprintf(tmp, sizeof(tmp), "%s", out);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0700);
-			*p = '/';
-		}
-	}
-	mkdir(tmp, 0700);
-}
 
 static void find_assets(struct app *app)
 {
@@ -579,12 +556,16 @@ int app_ui_main(int argc, char **argv)
 	if (app_provision_load(operator_path, &app->prov, err, sizeof(err)) < 0)
 		fprintf(stderr, "qanat: %s; continuing with a manual login\n", err);
 
-	default_dir("STATE_DIRECTORY", "XDG_DATA_HOME", ".local/share", app->db_path, sizeof(app->db_path));
-	default_dir("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache", app->cache_dir, sizeof(app->cache_dir));
-	char state_dir[sizeof(app->db_path)];
-	snprintf(state_dir, sizeof(state_dir), "%s", app->db_path);
-	snprintf(app->db_path, sizeof(app->db_path), "%s%s", o.db ? o.db : state_dir,
-		 o.db ? "" : "/qanat.db");
+	int prc = o.db ? (snprintf(app->db_path, sizeof(app->db_path), "%s", o.db), 0)
+		       : app_paths_db(app->db_path, sizeof(app->db_path));
+	if (prc == 0)
+		prc = app_paths_cache(app->cache_dir, sizeof(app->cache_dir));
+	if (prc < 0) {
+		fprintf(stderr, "qanat: no place for the database or the cache (%s); give --db FILE\n",
+			strerror(-prc));
+		free(app);
+		return 1;
+	}
 	if (open_services(app) < 0) {
 		shutdown_app(app);
 		free(app);

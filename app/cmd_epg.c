@@ -4,6 +4,7 @@
  * and the peak memory of the process (ARCHITECTURE.md section 6). The benchmark and support staff
  * use it; the UI runs the same import from a worker. */
 #include "app_commands.h"
+#include "app_paths.h"
 #include "epg.h"
 #include "plat_redact.h"
 #include "store.h"
@@ -21,7 +22,7 @@ static void usage(void)
 	    stderr,
 	    "usage: qanat epg import FILE|URL [--db FILE] [--zone ZONE] [--offset SECONDS] [--lang LANG]\n"
 	    "                        [--days-back N] [--days-forward N] [--all] [--now UNIXTIME] [--json]\n"
-	    "  --db        the database (default $QANAT_DB, else ./qanat.db)\n"
+	    "  --db        the database (default: the box's, see qanat --help)\n"
 	    "  --zone      the panel's time zone for times without an offset (IANA name)\n"
 	    "  --all       keep every programme, whatever its date\n");
 }
@@ -80,7 +81,7 @@ static void print_stats(const struct epg_import_stats *st, long before_kib, bool
 
 static int cmd_import(int argc, char **argv, bool json)
 {
-	const char *source = NULL, *db = getenv("QANAT_DB");
+	const char *source = NULL, *db = NULL;
 	struct epg_import_opts o;
 	epg_import_opts_init(&o);
 	for (int i = 1; i < argc; i++) {
@@ -125,11 +126,16 @@ static int cmd_import(int argc, char **argv, bool json)
 		usage();
 		return 2;
 	}
+	char dbpath[600];
+	if (!db && app_paths_db(dbpath, sizeof(dbpath)) < 0) {
+		fprintf(stderr, "qanat: epg import: no place for the database; give --db FILE\n");
+		return 1;
+	}
+	db = db ? db : dbpath;
 	struct store *s = NULL;
-	int rc = store_open(db ? db : "qanat.db", &s);
+	int rc = store_open(db, &s);
 	if (rc < 0) {
-		fprintf(stderr, "qanat: epg import: cannot open the database %s: %s\n", db ? db : "qanat.db",
-			strerror(-rc));
+		fprintf(stderr, "qanat: epg import: cannot open the database %s: %s\n", db, strerror(-rc));
 		return 1;
 	}
 	struct epg_import_stats st;

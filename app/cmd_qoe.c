@@ -3,6 +3,7 @@
  * as they would be sent now (CMCD lines per target, or JSON); `config` checks the qoe part of an
  * operator.json and prints the targets it would send to (credentials redacted). */
 #include "app_commands.h"
+#include "app_paths.h"
 #include "plat_redact.h"
 #include "qoe.h"
 
@@ -21,7 +22,8 @@ static int usage(void)
 
 static int show(int argc, char **argv, bool json)
 {
-	const char *db = "qanat.db";
+	char dbpath[600];
+	const char *db = app_paths_db(dbpath, sizeof(dbpath)) == 0 ? dbpath : "qanat.db";
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];

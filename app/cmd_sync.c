@@ -4,6 +4,7 @@
  * counts, timings and peak memory. And `qanat search QUERY [--db FILE] [--kind live|vod|series]
  * [--all] [--limit N]`: the library's full-text search over what the last sync stored. */
 #include "app_commands.h"
+#include "app_paths.h"
 
 #include "library.h"
 #include "plat_log.h"
@@ -21,30 +22,6 @@
 #define MAX_SERVERS 8
 
 static const char *const kind_names[] = { "live", "vod", "series" };
-
-/* $XDG_DATA_HOME/qanat/qanat.db (or ~/.local/share/qanat/qanat.db), directories created */
-static int default_db(char *out, size_t cap)
-{
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	char dir[512];
-	if (xdg && xdg[0])
-		snprintf(dir, sizeof(dir), "%s/qanat", xdg);
-	else if (home && home[0])
-		snprintf(dir, sizeof(dir), "%s/.local/share/qanat", home);
-	else
-		snprintf(dir, sizeof(dir), ".");
-	for (char *p = dir + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return snprintf(out, cap, "%s/qanat.db", dir) < (int)cap ? 0 : -ENAMETOOLONG;
-}
 
 /* VmHWM of this process image: getrusage's ru_maxrss would also count the parent's memory from
  * before exec (Linux keeps it across execve), which is wrong when a big process starts qanat. */
@@ -152,7 +129,7 @@ int app_cmd_sync(int argc, char **argv, bool json)
 	}
 	char dbpath[600];
 	if (!db) {
-		if (default_db(dbpath, sizeof(dbpath)) < 0) {
+		if (app_paths_db(dbpath, sizeof(dbpath)) < 0) {
 			fprintf(stderr, "qanat: sync: no place for the database; give --db FILE\n");
 			return 1;
 		}
@@ -252,7 +229,7 @@ int app_cmd_search(int argc, char **argv, bool json)
 	}
 	char dbpath[600];
 	if (!db) {
-		if (default_db(dbpath, sizeof(dbpath)) < 0) {
+		if (app_paths_db(dbpath, sizeof(dbpath)) < 0) {
 			fprintf(stderr, "qanat: search: give --db FILE\n");
 			return 1;
 		}

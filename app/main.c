@@ -57,7 +57,7 @@ static void usage(FILE *f)
 	    "  --json       sub-commands print one JSON object\n\n"
 	    "Environment: QANAT_LOG=error|warn|info|debug (stderr; credentials are redacted), "
 	    "QANAT_OPERATOR,\n"
-	    "QANAT_DISPLAY, QANAT_KEYMAP, QANAT_INPUT_DIR, QANAT_ASSETS_DIR, STATE_DIRECTORY, "
+	    "QANAT_DB, QANAT_DISPLAY, QANAT_KEYMAP, QANAT_INPUT_DIR, QANAT_ASSETS_DIR, STATE_DIRECTORY, "
 	    "CACHE_DIRECTORY.\n");
 }
 
