@@ -23,6 +23,28 @@
 
 static const char *const kind_names[] = { "live", "vod", "series" };
 
+/* Opens the library in *db (NULL: the box's database, app_paths.h, written into buf and *db) for
+ * sub-command cmd; on failure prints why and returns a negative errno. */
+static int open_library(const char *cmd, const char **db, char *buf, size_t cap, struct store **s,
+			struct library **lib)
+{
+	if (!*db) {
+		if (app_paths_db(buf, cap) < 0) {
+			fprintf(stderr, "qanat: %s: no place for the database; give --db FILE\n", cmd);
+			return -ENOENT;
+		}
+		*db = buf;
+	}
+	int rc = store_open(*db, s);
+	if (rc == 0)
+		rc = library_open(*s, lib);
+	if (rc < 0) {
+		fprintf(stderr, "qanat: %s: cannot open the database %s: %s\n", cmd, *db, strerror(-rc));
+		store_close(s);
+	}
+	return rc;
+}
+
 /* VmHWM of this process image: getrusage's ru_maxrss would also count the parent's memory from
  * before exec (Linux keeps it across execve), which is wrong when a big process starts qanat. */
 static long peak_rss_kb(void)
@@ -128,23 +150,11 @@ int app_cmd_sync(int argc, char **argv, bool json)
 		return 2;
 	}
 	char dbpath[600];
-	if (!db) {
-		if (app_paths_db(dbpath, sizeof(dbpath)) < 0) {
-			fprintf(stderr, "qanat: sync: no place for the database; give --db FILE\n");
-			return 1;
-		}
-		db = dbpath;
-	}
 	struct store *s = NULL;
 	struct library *lib = NULL;
-	int rc = store_open(db, &s);
-	if (rc == 0)
-		rc = library_open(s, &lib);
-	if (rc < 0) {
-		fprintf(stderr, "qanat: sync: cannot open the database %s: %s\n", db, strerror(-rc));
-		store_close(&s);
+	if (open_library("sync", &db, dbpath, sizeof(dbpath), &s, &lib) < 0)
 		return 1;
-	}
+	int rc;
 	struct library_sync_report r;
 	if (m3u) {
 		kinds = LIBRARY_KIND_BIT(LIBRARY_LIVE);
@@ -228,23 +238,11 @@ int app_cmd_search(int argc, char **argv, bool json)
 		return 2;
 	}
 	char dbpath[600];
-	if (!db) {
-		if (app_paths_db(dbpath, sizeof(dbpath)) < 0) {
-			fprintf(stderr, "qanat: search: give --db FILE\n");
-			return 1;
-		}
-		db = dbpath;
-	}
 	struct store *s = NULL;
 	struct library *lib = NULL;
-	int rc = store_open(db, &s);
-	if (rc == 0)
-		rc = library_open(s, &lib);
-	if (rc < 0) {
-		fprintf(stderr, "qanat: search: cannot open the database %s: %s\n", db, strerror(-rc));
-		store_close(&s);
+	if (open_library("search", &db, dbpath, sizeof(dbpath), &s, &lib) < 0)
 		return 1;
-	}
+	int rc;
 	struct search_out o = { .json = json, .items = json ? json_array() : NULL };
 	rc = library_search(lib, query, kinds, all, limit, print_hit, &o);
 	if (json && rc >= 0) {
