@@ -3,6 +3,8 @@
  * keys it does not know (a newer file on an older box still works). */
 #include "app_provision.h"
 
+#include "ui_theme.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -87,12 +89,15 @@ static void get_bool(struct parse *p, json_t *obj, const char *key, bool *dst)
 	*dst = json_is_true(v);
 }
 
-static void get_colour(struct parse *p, json_t *brand, const char *key, struct ui_color *dst)
+static void get_colour(struct parse *p, json_t *brand, const char *key, struct app_provision_colour *dst)
 {
 	char text[16] = "";
 	get_string(p, brand, key, "brand.", text, sizeof(text));
-	if (!p->failed && text[0] && ui_color_parse(text, dst) < 0)
+	struct ui_color c;
+	if (!p->failed && text[0] && ui_color_parse(text, &c) < 0)
 		fail(p, "brand.%s: must be a colour like \"#0B6E4F\"", key);
+	else if (!p->failed && text[0])
+		*dst = (struct app_provision_colour){ c.r, c.g, c.b, c.a };
 }
 
 static void parse_brand(struct parse *p, json_t *root, struct app_provision *out)

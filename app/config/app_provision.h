@@ -9,20 +9,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ui_theme.h"
-
 enum {
 	APP_PROVISION_MAX_PANELS = 8,
 	APP_PROVISION_MAX_REMINDERS = 8,
 	APP_PROVISION_URL_MAX = 512,
 };
 
+/* A brand colour (the theme's struct ui_color has the same layout; config does not link ui/). */
+struct app_provision_colour {
+	uint8_t r, g, b, a;
+};
+
 struct app_provision {
 	bool present; /* false: no file, every operator feature off, manual login */
 	char name[64];
 	char logo[256];
-	struct ui_color primary; /* the theme's accent: selected items, progress */
-	struct ui_color accent;  /* the theme's focus ring */
+	struct app_provision_colour primary; /* the theme's accent: selected items, progress */
+	struct app_provision_colour accent;  /* the theme's focus ring */
 	bool has_brand_colours;
 	char panels[APP_PROVISION_MAX_PANELS][APP_PROVISION_URL_MAX];
 	int panel_count;

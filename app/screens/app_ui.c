@@ -304,8 +304,9 @@ static void apply_brand(struct app *app, struct ui_theme *t)
 	ui_theme_default(t);
 	if (!app->prov.has_brand_colours)
 		return;
-	t->accent = app->prov.primary;
-	t->focus = app->prov.accent;
+	const struct app_provision_colour *p = &app->prov.primary, *a = &app->prov.accent;
+	t->accent = (struct ui_color){ p->r, p->g, p->b, p->a };
+	t->focus = (struct ui_color){ a->r, a->g, a->b, a->a };
 }
 
 static int open_services(struct app *app)
