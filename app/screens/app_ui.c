@@ -4,6 +4,7 @@
  * player, and runs the UI loop, or a headless script (--headless --script FILE --snap DIR). */
 #include "app.h"
 #include "app_paths.h"
+#include "app_loop.h"
 #include "app_ui.h"
 
 #include "plat_clock.h"
@@ -73,13 +74,6 @@ int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *
 	if (rc < 0)
 		free(j);
 	return rc;
-}
-
-static void wake_ui(void *opaque)
-{
-	const struct app *app = opaque;
-	SDL_Event ev = { .type = app->wake_event };
-	SDL_PushEvent(&ev);
 }
 
 /* ---- settings and the remembered login ---- */
@@ -330,7 +324,7 @@ static int open_services(struct app *app)
 		fprintf(stderr, "qanat: cannot start the player: %s\n", strerror(-rc));
 		return rc;
 	}
-	return plat_tasks_create(1, wake_ui, app, &app->tasks);
+	return plat_tasks_create(1, app_loop_wake, app, &app->tasks);
 }
 
 static void start_qoe(struct app *app, const char *operator_text)
@@ -358,159 +352,6 @@ static char *read_text(const char *path)
 	if (buf)
 		buf[n] = '\0';
 	return buf;
-}
-
-/* ---- remote controls ---- */
-
-/* On the input thread: hand the action to the UI thread as an SDL event (thread-safe push). */
-static void on_remote(void *ud, const struct plat_input_event *ev)
-{
-	const struct app *app = ud;
-	SDL_Event e = { .type = app->input_event };
-	e.user.code = (Sint32)ev->action;
-	SDL_PushEvent(&e);
-}
-
-/* Reads remotes from dir (a box: /dev/input, grabbed so no key arrives twice; tests: a folder of
- * FIFOs fed with struct input_event records). */
-static void start_remotes(struct app *app, const char *dir, bool box)
-{
-	if (!dir || !app->keymap)
-		return;
-	struct plat_evdev_set_options o = { .dir = dir, .accept_any = !box, .device = { .grab = box } };
-	int rc = plat_evdev_set_create(app->keymap, &o, &app->remotes);
-	if (rc == 0)
-		rc = plat_evdev_runner_start(app->remotes, on_remote, app, &app->remote_thread);
-	if (rc < 0)
-		plat_log_warn("app", "remote controls in %s: %s", dir, strerror(-rc));
-}
-
-/* Remote actions queued since the last call (headless runs, where no SDL loop drains events). */
-static void drain_remotes(struct app *app)
-{
-	SDL_Event ev;
-	while (app->remote_thread &&
-	       SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->input_event, app->input_event) == 1)
-		ui_ctx_action(app->ui, (enum plat_action)ev.user.code);
-}
-
-/* ---- the loop ---- */
-
-static enum plat_action map_key(void *user, int sdl_keycode)
-{
-	const struct plat_keymap *km = user;
-	return km ? plat_keymap_keyboard(km, sdl_keycode) : PLAT_ACT_NONE;
-}
-
-static void tick(struct app *app)
-{
-	plat_tasks_drain(app->tasks);
-	app_playback_tick(app);
-	app_session_tick(app);
-}
-
-static void hook_tick(void *user, struct ui_ctx *ctx)
-{
-	drain_remotes(user);
-	tick(user);
-}
-
-static void hook_state(void *user, struct ui_ctx *ctx, json_t *o)
-{
-	struct app *app = user;
-	json_object_set_new(o, "lang", json_string(app->settings.lang));
-	json_object_set_new(o, "logged_in", json_boolean(app->logged_in));
-	app_playback_state(app, o);
-	struct ui_widget *top = ui_screen_top(ctx);
-	for (int i = 0; i < APP_SCREEN_COUNT; i++)
-		if (app->on_state[i] && app->screens[i] && app->screens[i] == top)
-			app->on_state[i](app, o);
-	if (!app->logged_in && app->login.outcome != XT_LOGIN_OK) {
-		char msg[600];
-		app_login_message(app, msg, sizeof(msg));
-		json_object_set_new(o, "login",
-				    json_pack("{s:s,s:s}", "outcome",
-					      xt_login_outcome_name(app->login.outcome), "message", msg));
-	}
-}
-
-/* `idle` waits (real time) until the background worker has nothing in flight: login, sync. */
-static int hook_command(void *user, struct ui_ctx *ctx, const char *cmd, const char *arg)
-{
-	struct app *app = user;
-	if (strcmp(cmd, "sleep") == 0) {
-		/* real time, for input that comes from outside the script (a remote through --input) */
-		uint64_t until = plat_clock_mono_ms() + (uint64_t)strtoul(arg ? arg : "0", NULL, 10);
-		while (plat_clock_mono_ms() < until) {
-			plat_clock_sleep_ms(10);
-			hook_tick(app, ctx);
-			ui_ctx_frame(ctx, false);
-		}
-		return 0;
-	}
-	if (strcmp(cmd, "idle") == 0) {
-		long limit = arg && arg[0] ? strtol(arg, NULL, 10) : 60000;
-		uint64_t until = plat_clock_mono_ms() + (uint64_t)(limit > 0 ? limit : 0);
-		while (plat_tasks_pending(app->tasks) > 0 && plat_clock_mono_ms() < until) {
-			plat_clock_sleep_ms(20);
-			tick(app);
-			ui_ctx_frame(ctx, false);
-		}
-		ui_script_settle(ctx, 5000);
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/* A desktop key. While the on-screen keyboard has the focus, the desktop keyboard types into it:
- * printable keys arrive as SDL_TEXTINPUT (so they are not actions), Backspace deletes and Enter
- * finishes, as a viewer at a computer expects. */
-static enum plat_action desktop_key(struct app *app, SDL_Keycode sym)
-{
-	const struct ui_widget *f = ui_focused(app->ui);
-	if (f && strcmp(ui_widget_kind(f), "keyboard") == 0) {
-		if (sym >= 32 && sym < 127)
-			return PLAT_ACT_NONE;
-		if (sym == SDLK_BACKSPACE)
-			return PLAT_ACT_RED;
-		if (sym == SDLK_RETURN || sym == SDLK_KP_ENTER)
-			return PLAT_ACT_GREEN;
-	}
-	return map_key(app->keymap, sym);
-}
-
-static int run_loop(struct app *app)
-{
-	bool quit = false;
-	ui_ctx_frame(app->ui, true);
-	while (!quit) {
-		int timeout = ui_ctx_next_deadline(app->ui);
-		if (app->playing.session > 0 && (timeout < 0 || timeout > 10))
-			timeout = 10; /* video frames are due */
-		SDL_Event ev;
-		int got = timeout < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, timeout);
-		while (got) {
-			if (ev.type == SDL_QUIT) {
-				quit = true;
-			} else if (ev.type == SDL_KEYDOWN) {
-				enum plat_action a = desktop_key(app, ev.key.keysym.sym);
-				if (a == PLAT_ACT_QUIT)
-					quit = true;
-				else if (a != PLAT_ACT_NONE)
-					ui_ctx_action(app->ui, a);
-			} else if (ev.type == app->input_event) {
-				ui_ctx_action(app->ui, (enum plat_action)ev.user.code);
-			} else if (ev.type == SDL_TEXTINPUT) {
-				ui_ctx_type_text(app->ui, ev.text.text);
-			} else if (ev.type == SDL_WINDOWEVENT) {
-				ui_ctx_frame(app->ui, true);
-			}
-			got = SDL_PollEvent(&ev);
-		}
-		tick(app);
-		ui_ctx_frame(app->ui, false);
-	}
-	return 0;
 }
 
 static void shutdown_app(struct app *app)
@@ -615,11 +456,11 @@ int app_ui_main(int argc, char **argv)
 	    plat_keymap_load(keymap_path, &app->keymap, err, sizeof(err)) < 0)
 		fprintf(stderr, "qanat: %s; using the built-in keys\n", err);
 	if (app->keymap)
-		ui_ctx_set_keymap(app->ui, map_key, app->keymap);
+		ui_ctx_set_keymap(app->ui, app_loop_map_key, app->keymap);
 	app->input_event = SDL_RegisterEvents(1);
 	const char *input = o.input ? o.input : getenv("QANAT_INPUT_DIR");
 	bool box = drv == &plat_display_kmsdrm;
-	start_remotes(app, input ? input : box ? "/dev/input" : NULL, box && !input);
+	app_loop_start_remotes(app, input ? input : box ? "/dev/input" : NULL, box && !input);
 
 	/* Who to log in as: the command line, else the stored login, else the provisioning file's panels
 	 * with the login form, else the login form alone. */
@@ -637,18 +478,9 @@ int app_ui_main(int argc, char **argv)
 	if (rc == 0 && o.headless) {
 		if (o.snap)
 			mkdir(o.snap, 0755);
-		struct ui_script_hooks hooks = {
-			.state = hook_state, .tick = hook_tick, .command = hook_command, .user = app
-		};
-		if (o.script)
-			rc = ui_script_run_file(app->ui, o.script, o.snap, &hooks, err, sizeof(err));
-		else
-			rc = ui_script_run(app->ui, "idle\nwait 500\nsnap screen\n", o.snap ? o.snap : ".",
-					   &hooks, err, sizeof(err));
-		if (rc < 0)
-			fprintf(stderr, "qanat: script: %s\n", err);
+		rc = app_loop_script(app, o.script, o.snap, err, sizeof(err));
 	} else if (rc == 0) {
-		rc = run_loop(app);
+		rc = app_loop_run(app);
 	}
 	shutdown_app(app);
 	free(app);
