@@ -2,6 +2,7 @@
 /* Entry point: parses the global options and dispatches to a sub-command or the 10-foot UI. */
 #include "app_commands.h"
 #include "app_ui.h"
+#include "i18n.h"
 #include "plat_log.h"
 #include "qanat_config.h"
 
@@ -75,6 +76,7 @@ static bool take_flag(int *argc, char **argv, const char *flag)
 
 int main(int argc, char **argv)
 {
+	i18n_init(); /* before any thread: gettext's locale (app/i18n) */
 	plat_log_init();
 	if (take_flag(&argc, argv, "--help") || take_flag(&argc, argv, "-h")) {
 		usage(stdout);

@@ -26,4 +26,6 @@ endif()
 
 set(QANAT_ARCH "${CMAKE_SYSTEM_PROCESSOR}")
 set(QANAT_ASSETS_DIR "${CMAKE_SOURCE_DIR}/assets")
+# the compiled translation catalogues of a build tree (app/i18n); installed under share/qanat/locale
+set(QANAT_LOCALE_DIR "${CMAKE_BINARY_DIR}/locale")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/qanat_config.h.in ${CMAKE_BINARY_DIR}/generated/qanat_config.h @ONLY)

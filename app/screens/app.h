@@ -12,6 +12,7 @@
 #include "account.h"
 #include "app_provision.h"
 #include "epg.h"
+#include "i18n.h"
 #include "library.h"
 #include "plat_display.h"
 #include "plat_evdev.h"
@@ -82,12 +83,14 @@ struct app {
 	char db_path[512];
 	char cache_dir[512];
 	char assets_dir[512];
-	char server[512]; /* the panel URL given on the command line or in the login form */
+	char locale_dir[512]; /* compiled catalogues (app/i18n) */
+	char server[512];     /* the panel URL given on the command line or in the login form */
 	char username[128];
 	char password[128];
 
 	/* UI thread */
 	struct plat_display *display;
+	struct i18n *i18n; /* the UI language; app->rtl follows it */
 	struct ui_ctx *ui;
 	struct store *store;
 	struct library *library;
@@ -144,8 +147,13 @@ struct app {
 	struct xt_client *xt;
 };
 
-/* The string in the UI language: TR(app, "Live TV", "البث المباشر"). */
-#define TR(app, en, ar) ((app)->rtl ? (ar) : (en))
+/* The UI language (app/i18n, gettext): TR(app, "Live TV") is the translation of an English msgid;
+ * TRN picks the plural form for n (Arabic has six); TRC adds a context for an English word with two
+ * meanings; N_ marks a msgid in a table for xgettext (translate it with TR where it is shown). */
+#define TR(app, s) i18n_tr((app)->i18n, s)
+#define TRN(app, s, plural, n) i18n_ntr((app)->i18n, s, plural, (unsigned long)(n))
+#define TRC(app, ctx, s) i18n_ctr((app)->i18n, ctx, s)
+#define N_(s) s
 
 /* Wall clock in unix seconds as the UI sees it (pinned in headless runs). */
 int64_t app_now(const struct app *app);
@@ -165,6 +173,8 @@ void app_screens_reset(struct app *app);
 
 /* Settings */
 int app_settings_save(struct app *app);
+/* Switches the UI language (app->settings.lang, app->rtl); -ENOENT without a catalogue. */
+int app_set_language(struct app *app, const char *lang);
 
 /* Playback (app_playback.c): starts a channel, a movie, an episode or a catch-up programme, feeding
  * QoE and remembering resume points; the player screen shows it. */

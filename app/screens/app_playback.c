@@ -117,7 +117,7 @@ static int start(struct app *app, const char *url, const struct player_open_opti
 	int session = player_open(app->player, url, opts);
 	if (session < 0) {
 		snprintf(app->playing.error, sizeof(app->playing.error), "%s",
-			 TR(app, "This stream cannot be played.", "لا يمكن تشغيل هذا البث."));
+			 TR(app, "This stream cannot be played."));
 		return session;
 	}
 	app->playing.session = session;
@@ -282,23 +282,18 @@ static void describe_error(struct app *app, const struct player_event *ev)
 	p->http_status = http;
 	if (http == 401 || http == 403)
 		snprintf(p->error, sizeof(p->error), "%s (HTTP %d)",
-			 TR(app, "The panel refused this stream: check your subscription",
-			    "رفض الخادم هذا البث: تحقّق من اشتراكك"),
-			 http);
+			 TR(app, "The panel refused this stream: check your subscription"), http);
 	else if (http == 404)
 		snprintf(p->error, sizeof(p->error), "%s (HTTP 404)",
-			 TR(app, "This channel is not available", "هذه القناة غير متاحة"));
+			 TR(app, "This channel is not available"));
 	else if (http >= 500)
 		snprintf(p->error, sizeof(p->error), "%s (HTTP %d)",
-			 TR(app, "The server has a problem, try again later", "مشكلة في الخادم، حاول لاحقًا"),
-			 http);
+			 TR(app, "The server has a problem, try again later"), http);
 	else if (ev->u.error.kind == PLAYER_ERR_NET)
 		snprintf(p->error, sizeof(p->error), "%s",
-			 TR(app, "The stream cannot be reached: check the connection",
-			    "تعذّر الوصول إلى البث: تحقّق من الاتصال"));
+			 TR(app, "The stream cannot be reached: check the connection"));
 	else
-		snprintf(p->error, sizeof(p->error), "%s",
-			 TR(app, "This stream cannot be played", "لا يمكن تشغيل هذا البث"));
+		snprintf(p->error, sizeof(p->error), "%s", TR(app, "This stream cannot be played"));
 }
 
 static void on_event(struct app *app, const struct player_event *ev)

@@ -89,19 +89,19 @@ static void status_text(const struct app *app, char *out, size_t cap)
 	const char *s;
 	switch (i->status) {
 	case ACCOUNT_ACTIVE:
-		s = TR(app, "Active", "فعّال");
+		s = TR(app, "Active");
 		break;
 	case ACCOUNT_EXPIRED:
-		s = TR(app, "Expired", "منتهي");
+		s = TR(app, "Expired");
 		break;
 	case ACCOUNT_BANNED:
-		s = TR(app, "Banned", "محظور");
+		s = TR(app, "Banned");
 		break;
 	case ACCOUNT_DISABLED:
-		s = TR(app, "Disabled", "معطّل");
+		s = TR(app, "Disabled");
 		break;
 	default:
-		s = i->status_text[0] ? i->status_text : TR(app, "Unknown", "غير معروف");
+		s = i->status_text[0] ? i->status_text : TR(app, "Unknown");
 		break;
 	}
 	snprintf(out, cap, "%s", s);
@@ -110,7 +110,7 @@ static void status_text(const struct app *app, char *out, size_t cap)
 static void expiry_text(const struct app *app, int64_t exp, char *out, size_t cap)
 {
 	if (exp <= 0) {
-		snprintf(out, cap, "%s", TR(app, "Never (unlimited)", "لا ينتهي (غير محدود)"));
+		snprintf(out, cap, "%s", TR(app, "Never (unlimited)"));
 		return;
 	}
 	char date[32];
@@ -119,13 +119,11 @@ static void expiry_text(const struct app *app, int64_t exp, char *out, size_t ca
 	tmp.exp_date = exp;
 	int days = account_days_left(&tmp, app_now(app));
 	if (days < 0)
-		snprintf(out, cap, "%s (%s)", date, TR(app, "expired", "منتهي"));
+		snprintf(out, cap, "%s (%s)", date, TR(app, "expired"));
 	else if (days == 0)
-		snprintf(out, cap, "%s (%s)", date, TR(app, "ends today", "ينتهي اليوم"));
-	else if (app->rtl)
-		snprintf(out, cap, "%s (باقٍ %d يوم)", date, days);
+		snprintf(out, cap, "%s (%s)", date, TR(app, "ends today"));
 	else
-		snprintf(out, cap, "%s (%d day%s left)", date, days, days == 1 ? "" : "s");
+		snprintf(out, cap, TRN(app, "%s (%d day left)", "%s (%d days left)", days), date, days);
 }
 
 static void row_text(struct account_ui *a, size_t row, char *out, size_t cap)
@@ -136,38 +134,36 @@ static void row_text(struct account_ui *a, size_t row, char *out, size_t cap)
 	const char *k = "";
 	switch (row) {
 	case ROW_STATUS:
-		k = TR(app, "Status", "الحالة");
+		k = TR(app, "Status");
 		status_text(app, v, sizeof(v));
 		break;
 	case ROW_EXPIRES:
-		k = TR(app, "Expires", "تاريخ الانتهاء");
+		k = TR(app, "Expires");
 		expiry_text(app, i->exp_date, v, sizeof(v));
 		break;
 	case ROW_TRIAL:
-		k = TR(app, "Trial", "تجريبي");
-		snprintf(v, sizeof(v), "%s", i->trial ? TR(app, "Yes", "نعم") : TR(app, "No", "لا"));
+		k = TR(app, "Trial");
+		snprintf(v, sizeof(v), "%s", i->trial ? TR(app, "Yes") : TR(app, "No"));
 		break;
 	case ROW_CONNECTIONS:
-		k = TR(app, "Connections", "الاتصالات");
+		k = TR(app, "Connections");
 		if (i->max_connections > 0)
-			snprintf(v, sizeof(v),
-				 TR(app, "%d in use of %d allowed", "%d قيد الاستخدام من %d مسموح"),
-				 i->active_cons, i->max_connections);
+			snprintf(v, sizeof(v), TR(app, "%d in use of %d allowed"), i->active_cons,
+				 i->max_connections);
 		else
-			snprintf(v, sizeof(v), TR(app, "%d in use, no limit", "%d قيد الاستخدام، بلا حد"),
-				 i->active_cons);
+			snprintf(v, sizeof(v), TR(app, "%d in use, no limit"), i->active_cons);
 		break;
 	case ROW_CREATED:
-		k = TR(app, "Created", "تاريخ الإنشاء");
+		k = TR(app, "Created");
 		app_vod_date_text(i->created_at, v, sizeof(v));
 		break;
 	case ROW_USER:
-		k = TR(app, "Username", "اسم المستخدم");
+		k = TR(app, "Username");
 		snprintf(v, sizeof(v), "%s", app->username);
 		break;
 	case ROW_MESSAGE:
-		k = TR(app, "Message", "الرسالة");
-		snprintf(v, sizeof(v), "%s", i->message[0] ? i->message : TR(app, "None", "لا توجد"));
+		k = TR(app, "Message");
+		snprintf(v, sizeof(v), "%s", i->message[0] ? i->message : TRC(app, "no messages", "None"));
 		break;
 	}
 	snprintf(out, cap, "%s: %s", k, v);
@@ -281,8 +277,7 @@ static void renewed(struct account_ui *a, int64_t exp)
 	app->login.user.exp_date = exp;
 	char when[96], msg[300];
 	expiry_text(app, exp, when, sizeof(when));
-	snprintf(msg, sizeof(msg), "%s %s",
-		 TR(app, "Thank you! Your subscription now runs until", "شكرًا لك! اشتراكك ساري حتى"), when);
+	snprintf(msg, sizeof(msg), "%s %s", TR(app, "Thank you! Your subscription now runs until"), when);
 	ui_label_set_text(a->renew_status, msg);
 	ui_toast_show(app->ui, msg, 8000);
 	ui_list_refresh(a->info);
@@ -310,17 +305,15 @@ static void poll_done(struct app *app, void *arg, int rc)
 		}
 		char at[32], msg[200];
 		app_vod_clock_text((app_now(app) % 86400) * 1000, at, sizeof(at));
-		snprintf(msg, sizeof(msg), "%s (%s %s)",
-			 TR(app, "Waiting for your payment…", "بانتظار إتمام الدفع…"),
-			 TR(app, "checked", "آخر تحقق"), at);
+		snprintf(msg, sizeof(msg), "%s (%s %s)", TR(app, "Waiting for your payment…"),
+			 TR(app, "checked"), at);
 		ui_label_set_text(a->renew_status, msg);
 	}
 	free(j);
 	if (plat_clock_mono_ms() >= a->poll.until_ms) {
-		ui_label_set_text(a->renew_status,
-				  TR(app,
-				     "Stopped checking after 10 minutes. Open this page again after paying.",
-				     "توقف التحقق بعد 10 دقائق. افتح هذه الصفحة مجددًا بعد الدفع."));
+		ui_label_set_text(
+		    a->renew_status,
+		    TR(app, "Stopped checking after 10 minutes. Open this page again after paying."));
 		return;
 	}
 	poll_start(a);
@@ -365,17 +358,15 @@ static void renew_open(struct account_ui *a)
 	a->have_qr = rc >= 0 && account_qr_encode(url, &a->qr) == 0;
 	snprintf(a->qr_text, sizeof(a->qr_text), "%s", a->have_qr ? url : "");
 	if (rc < 0) {
-		ui_toast_show(app->ui,
-			      TR(app,
-				 "Your provider does not offer renewal from the box. Contact them to renew.",
-				 "مزوّد الخدمة لا يتيح التجديد من الجهاز. تواصل معه للتجديد."),
-			      5000);
+		ui_toast_show(
+		    app->ui,
+		    TR(app, "Your provider does not offer renewal from the box. Contact them to renew."),
+		    5000);
 		return;
 	}
 	ui_label_set_text(a->renew_url, url);
 	ui_label_set_text(a->renew_status,
-			  TR(app, "Scan the code with your phone and pay: this page notices the renewal.",
-			     "امسح الرمز بهاتفك وادفع: ستلاحظ هذه الصفحة التجديد تلقائيًا."));
+			  TR(app, "Scan the code with your phone and pay: this page notices the renewal."));
 	ui_list_refresh(a->qr_view);
 	ui_screen_push(app->ui, a->renew);
 	atomic_store(&a->poll.stop, false);
@@ -392,17 +383,15 @@ static void build_renew(struct account_ui *a)
 	struct ui_widget *s = a->renew = ui_screen_create(app->ui, "renew");
 	if (!s)
 		return;
-	app_vod_header(app, s, TR(app, "Renew your subscription", "جدّد اشتراكك"));
+	app_vod_header(app, s, TR(app, "Renew your subscription"));
 	ui_screen_on_action(s, renew_keys, a);
 	a->qr_view = ui_list_create(s, (struct ui_rect){ 100, 160, 560, 560 }, &qr_model, a, 560);
 	ui_widget_set_id(a->qr_view, "qr");
 	ui_widget_set_mirror(a->qr_view, false); /* a mirrored QR code is not a QR code */
 	struct ui_text_style body = { .flags = UI_TEXT_WRAP | UI_TEXT_ELLIPSIS, .max_lines = 4 };
-	ui_label_create(s, (struct ui_rect){ 720, 160, 1140, 200 },
-			TR(app,
-			   "Scan this code with your phone to renew. You can also open the address below.",
-			   "امسح هذا الرمز بهاتفك للتجديد، أو افتح العنوان أدناه."),
-			&body);
+	ui_label_create(
+	    s, (struct ui_rect){ 720, 160, 1140, 200 },
+	    TR(app, "Scan this code with your phone to renew. You can also open the address below."), &body);
 	struct ui_text_style url = {
 		.size = t->text_small, .color = t->text_dim, .flags = UI_TEXT_WRAP, .max_lines = 3
 	};
@@ -413,7 +402,7 @@ static void build_renew(struct account_ui *a)
 	a->renew_status = ui_label_create(s, (struct ui_rect){ 720, 560, 1140, 160 }, "", &st);
 	ui_widget_set_id(a->renew_status, "renew-status");
 	struct ui_widget *b =
-	    ui_button_create(s, (struct ui_rect){ 720, 760, 400, 90 }, TR(app, "Done", "تم"), renew_close, a);
+	    ui_button_create(s, (struct ui_rect){ 720, 760, 400, 90 }, TR(app, "Done"), renew_close, a);
 	ui_widget_set_id(b, "done");
 }
 
@@ -439,21 +428,19 @@ static int voucher_work(struct app *app, void *arg, const _Atomic bool *cancel)
 
 static const char *voucher_text(const struct app *app, const struct account_voucher_outcome *o)
 {
-	if (!app->rtl)
-		return account_voucher_text(o->result);
 	switch (o->result) {
 	case ACCOUNT_VOUCHER_APPLIED:
-		return "تم تطبيق القسيمة.";
+		return TR(app, "Voucher applied: your subscription has been extended.");
 	case ACCOUNT_VOUCHER_UNKNOWN:
-		return "هذا الرمز غير معروف. تحقّق منه وأعد المحاولة.";
+		return TR(app, "This voucher code is not known. Check the code and try again.");
 	case ACCOUNT_VOUCHER_USED:
-		return "هذه القسيمة مستخدمة من قبل.";
+		return TR(app, "This voucher has already been used.");
 	case ACCOUNT_VOUCHER_EXPIRED:
-		return "انتهت صلاحية هذه القسيمة.";
+		return TR(app, "This voucher has expired.");
 	case ACCOUNT_VOUCHER_TOO_MANY:
-		return "محاولات كثيرة. انتظر قليلًا ثم أعد المحاولة.";
+		return TR(app, "Too many attempts. Please wait a moment and try again.");
 	default:
-		return "رفض مزوّد الخدمة هذه القسيمة.";
+		return TR(app, "The operator refused this voucher.");
 	}
 }
 
@@ -468,19 +455,15 @@ static void voucher_done(struct app *app, void *arg, int rc)
 	}
 	char msg[400];
 	if (rc < 0) {
-		snprintf(
-		    msg, sizeof(msg), "%s",
-		    rc == -ENOTSUP
-			? TR(app, "Your provider does not take vouchers on the box.",
-			     "مزوّد الخدمة لا يقبل القسائم من الجهاز.")
-			: TR(app,
-			     "The provider could not be reached. Try again: the voucher is never used twice.",
-			     "تعذّر الوصول إلى مزوّد الخدمة. أعد المحاولة: لن تُستخدم القسيمة مرتين."));
+		snprintf(msg, sizeof(msg), "%s",
+			 rc == -ENOTSUP ? TR(app, "Your provider does not take vouchers on the box.")
+					: TR(app, "The provider could not be reached. Try again: the voucher "
+						  "is never used twice."));
 	} else if (j->out.result == ACCOUNT_VOUCHER_APPLIED) {
 		char when[96];
 		expiry_text(app, j->out.exp_date, when, sizeof(when));
 		snprintf(msg, sizeof(msg), "%s %s %s", voucher_text(app, &j->out),
-			 TR(app, "Your subscription now runs until", "اشتراكك ساري حتى"), when);
+			 TR(app, "Your subscription now runs until"), when);
 		app->account_info.exp_date = j->out.exp_date;
 		app->login.user.exp_date = j->out.exp_date;
 		if (app->account_info.status == ACCOUNT_EXPIRED)
@@ -512,7 +495,7 @@ static void voucher_entered(void *user, struct ui_widget *w, const char *text)
 	op_config_fill(app, &j->op);
 	snprintf(j->code, sizeof(j->code), "%s", text);
 	a->redeeming = true;
-	ui_label_set_text(a->voucher_status, TR(app, "Checking the voucher…", "جار التحقق من القسيمة…"));
+	ui_label_set_text(a->voucher_status, TR(app, "Checking the voucher…"));
 	if (app_run_bg(app, voucher_work, voucher_done, j) < 0) {
 		a->redeeming = false;
 		free(j);
@@ -526,7 +509,7 @@ static void build_voucher(struct account_ui *a)
 	struct ui_widget *s = a->voucher = ui_screen_create(app->ui, "voucher");
 	if (!s)
 		return;
-	app_vod_header(app, s, TR(app, "Redeem a voucher", "استخدام قسيمة"));
+	app_vod_header(app, s, TR(app, "Redeem a voucher"));
 	a->voucher_kb =
 	    ui_keyboard_create(s, (struct ui_rect){ 260, 140, 1400, 640 }, UI_KB_LATIN, voucher_entered, a);
 	ui_widget_set_id(a->voucher_kb, "keyboard");
@@ -535,9 +518,7 @@ static void build_voucher(struct account_ui *a)
 				    .max_lines = 3 };
 	a->voucher_status =
 	    ui_label_create(s, (struct ui_rect){ 260, 820, 1400, 180 },
-			    TR(app, "Type the code on your voucher, then Done (or the green key).",
-			       "اكتب رمز القسيمة ثم اختر تم (أو الزر الأخضر)."),
-			    &st);
+			    TR(app, "Type the code on your voucher, then Done (or the green key)."), &st);
 	ui_widget_set_id(a->voucher_status, "voucher-status");
 }
 
@@ -584,7 +565,7 @@ static bool message_show(struct app *app)
 		return false;
 	m->app = app;
 	snprintf(m->id, sizeof(m->id), "%s", msg.id);
-	const char *ok[] = { TR(app, "OK", "حسنًا") };
+	const char *ok[] = { TR(app, "OK") };
 	if (ui_dialog_open(app->ui, msg.title, msg.body, ok, 1, message_dismiss, m) < 0) {
 		free(m);
 		return false;
@@ -598,11 +579,9 @@ static void fetch_done(struct app *app, void *arg, int rc)
 	bool shown = rc != -ECANCELED && app->screen_state[APP_SCREEN_ACCOUNT] == j->a && message_show(app);
 	if (rc != -ECANCELED && !shown)
 		ui_toast_show(app->ui,
-			      rc == -ENOTSUP ? TR(app, "Your provider sends no messages to the box.",
-						  "مزوّد الخدمة لا يرسل رسائل إلى الجهاز.")
-			      : rc < 0       ? TR(app, "Messages could not be fetched. Try again later.",
-						  "تعذّر جلب الرسائل. أعد المحاولة لاحقًا.")
-				       : TR(app, "No new messages.", "لا توجد رسائل جديدة."),
+			      rc == -ENOTSUP ? TR(app, "Your provider sends no messages to the box.")
+			      : rc < 0       ? TR(app, "Messages could not be fetched. Try again later.")
+					     : TR(app, "No new messages."),
 			      4000);
 	free(j);
 }
@@ -631,24 +610,21 @@ static void ticket_done(struct app *app, void *arg, int rc)
 	struct ticket_job *j = arg;
 	if (rc != -ECANCELED) {
 		char msg[300];
-		if (rc == 0 && app->rtl)
+		if (rc == 0)
 			snprintf(msg, sizeof(msg),
-				 "تم فتح طلب الدعم %s. سيتواصل معك الدعم خلال %d دقيقة تقريبًا.",
-				 j->ticket.ticket_id, j->ticket.eta_minutes);
-		else if (rc == 0)
-			snprintf(msg, sizeof(msg),
-				 "Support request %s opened. Support will answer in about %d minutes.",
+				 TRN(app,
+				     "Support request %s opened. Support will answer in about %d minute.",
+				     "Support request %s opened. Support will answer in about %d minutes.",
+				     j->ticket.eta_minutes),
 				 j->ticket.ticket_id, j->ticket.eta_minutes);
 		else if (rc == -ENOTSUP && app->prov.support_phone[0])
-			snprintf(msg, sizeof(msg), "%s %s", TR(app, "Call support:", "اتصل بالدعم:"),
+			snprintf(msg, sizeof(msg), "%s %s", TR(app, "Call support:"),
 				 app->prov.support_phone);
 		else
 			snprintf(msg, sizeof(msg), "%s",
 				 rc == -ENOTSUP
-				     ? TR(app, "Your provider takes no support requests from the box.",
-					  "مزوّد الخدمة لا يستقبل طلبات الدعم من الجهاز.")
-				     : TR(app, "The request could not be sent. Try again later.",
-					  "تعذّر إرسال الطلب. أعد المحاولة لاحقًا."));
+				     ? TR(app, "Your provider takes no support requests from the box.")
+				     : TR(app, "The request could not be sent. Try again later."));
 		ui_toast_show(app->ui, msg, 8000);
 	}
 	json_decref(j->diagnostics);
@@ -672,7 +648,7 @@ static void support_answer(void *user, int button)
 		free(j);
 		return;
 	}
-	ui_toast_show(app->ui, TR(app, "Sending your request…", "جار إرسال طلبك…"), 3000);
+	ui_toast_show(app->ui, TR(app, "Sending your request…"), 3000);
 }
 
 /* ---- the actions ---- */
@@ -681,13 +657,13 @@ static const char *action_text(const struct app *app, size_t i)
 {
 	switch (i) {
 	case ACT_RENEW:
-		return TR(app, "Renew (QR code)", "التجديد (رمز QR)");
+		return TR(app, "Renew (QR code)");
 	case ACT_VOUCHER:
-		return TR(app, "Redeem a voucher", "استخدام قسيمة");
+		return TR(app, "Redeem a voucher");
 	case ACT_MESSAGES:
-		return TR(app, "Messages", "الرسائل");
+		return TR(app, "Messages");
 	default:
-		return TR(app, "Ask for help", "طلب المساعدة");
+		return TR(app, "Ask for help");
 	}
 }
 
@@ -733,15 +709,11 @@ static void actions_activate(void *user, size_t i)
 		if (app_run_bg(app, fetch_work, fetch_done, j) < 0)
 			free(j);
 	} else {
-		const char *buttons[] = { TR(app, "Send", "إرسال"), TR(app, "Cancel", "إلغاء") };
-		ui_dialog_open(app->ui, TR(app, "Ask for help", "طلب المساعدة"),
-			       TR(app,
-				  "Send a support request with a report of this box (versions, the last "
-				  "playback and its "
-				  "errors)? It contains no password.",
-				  "هل تريد إرسال طلب دعم مع تقرير عن هذا الجهاز (الإصدارات وآخر تشغيل "
-				  "وأخطاؤه)؟ لا يحتوي "
-				  "التقرير على كلمة المرور."),
+		const char *buttons[] = { TR(app, "Send"), TR(app, "Cancel") };
+		ui_dialog_open(app->ui, TR(app, "Ask for help"),
+			       TR(app, "Send a support request with a report of this box (versions, the last "
+				       "playback and its "
+				       "errors)? It contains no password."),
 			       buttons, 2, support_answer, a);
 	}
 }
@@ -779,7 +751,7 @@ struct ui_widget *app_screen_account_build(struct app *app)
 	struct ui_widget *s = a->screen = ui_screen_create(app->ui, "account");
 	if (!s)
 		return NULL;
-	app_vod_header(app, s, TR(app, "Account", "الحساب"));
+	app_vod_header(app, s, TR(app, "Account"));
 	a->actions = ui_list_create(s, (struct ui_rect){ 60, 140, 520, 400 }, &actions_model, a, 96);
 	ui_widget_set_id(a->actions, "actions");
 	a->info = ui_list_create(s, (struct ui_rect){ 620, 140, 1240, 7 * 90 }, &info_model, a, 90);
@@ -811,14 +783,12 @@ void app_account_banner(struct app *app)
 		char text[300];
 		if (left <= 0)
 			snprintf(text, sizeof(text), "%s",
-				 TR(app, "Your subscription ends today. Renew it in Account.",
-				    "ينتهي اشتراكك اليوم. جدّده من صفحة الحساب."));
-		else if (app->rtl)
-			snprintf(text, sizeof(text), "ينتهي اشتراكك خلال %d يوم. جدّده من صفحة الحساب.", left);
+				 TR(app, "Your subscription ends today. Renew it in Account."));
 		else
 			snprintf(text, sizeof(text),
-				 "Your subscription ends in %d day%s. Renew it in Account.", left,
-				 left == 1 ? "" : "s");
+				 TRN(app, "Your subscription ends in %d day. Renew it in Account.",
+				     "Your subscription ends in %d days. Renew it in Account.", left),
+				 left);
 		ui_toast_show(app->ui, text, 8000);
 	}
 	message_show(app);

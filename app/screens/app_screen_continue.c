@@ -78,8 +78,8 @@ static int add_history(void *ud, const char *id, int64_t when)
 		struct app_vod_episode ep;
 		if (app_vod_episode_lookup(app, id, &ep) < 0)
 			return 0;
-		snprintf(e.name, sizeof(e.name), "%s · %s%d %s%d %s", ep.series_name, TR(app, "S", "م"),
-			 ep.season, TR(app, "E", "ح"), ep.episode, ep.title);
+		snprintf(e.name, sizeof(e.name), "%s · %s%d %s%d %s", ep.series_name, TR(app, "S"), ep.season,
+			 TR(app, "E"), ep.episode, ep.title);
 		snprintf(e.ext, sizeof(e.ext), "%s", ep.ext);
 	}
 	c->items[c->n++] = e;
@@ -183,8 +183,7 @@ static void cont_activate(void *user, size_t i)
 	}
 	if (rc < 0)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error
-						    : TR(app, "This cannot be played.", "لا يمكن تشغيل هذا."),
+			      app->playing.error[0] ? app->playing.error : TR(app, "This cannot be played."),
 			      4000);
 }
 
@@ -200,8 +199,7 @@ static bool cont_keys(void *user, struct ui_widget *screen, enum plat_action a)
 	size_t i = ui_list_index(c->list);
 	if (i < c->n) {
 		library_resume_set(c->app->library, c->items[i].kind, c->items[i].id, 0, 0);
-		ui_toast_show(c->app->ui,
-			      TR(c->app, "Removed from continue watching", "أزيل من متابعة المشاهدة"), 2000);
+		ui_toast_show(c->app->ui, TR(c->app, "Removed from continue watching"), 2000);
 		cont_load(c);
 	}
 	return true;
@@ -235,24 +233,21 @@ struct ui_widget *app_screen_continue_build(struct app *app)
 	struct ui_widget *s = c->screen = ui_screen_create(app->ui, "continue");
 	if (!s)
 		return NULL;
-	app_vod_header(app, s, TR(app, "Continue watching", "متابعة المشاهدة"));
+	app_vod_header(app, s, TR(app, "Continue watching"));
 	ui_screen_on_action(s, cont_keys, c);
 	struct ui_text_style small = { .size = t->text_small,
 				       .color = t->text_dim,
 				       .flags = UI_TEXT_MIDDLE | UI_TEXT_END };
 	ui_widget_set_id(ui_label_create(s, (struct ui_rect){ 1060, 40, 800, 60 },
-					 TR(app, "Yellow: remove from the list", "الأصفر: إزالة من القائمة"),
-					 &small),
+					 TR(app, "Yellow: remove from the list"), &small),
 			 "help");
 	c->list = ui_list_create(s, (struct ui_rect){ 60, 140, 1800, 900 }, &cont_model, c, 110);
 	ui_widget_set_id(c->list, "continue");
 	struct ui_text_style body = { .color = t->text_dim,
 				      .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER | UI_TEXT_WRAP };
-	c->empty =
-	    ui_label_create(s, (struct ui_rect){ 260, 400, 1400, 200 },
-			    TR(app, "Nothing to continue. Movies and episodes you stop part-way appear here.",
-			       "لا شيء للمتابعة. تظهر هنا الأفلام والحلقات التي توقفت عنها قبل نهايتها."),
-			    &body);
+	c->empty = ui_label_create(
+	    s, (struct ui_rect){ 260, 400, 1400, 200 },
+	    TR(app, "Nothing to continue. Movies and episodes you stop part-way appear here."), &body);
 	ui_widget_set_id(c->empty, "empty");
 	cont_load(c);
 	ui_widget_focus(c->list);

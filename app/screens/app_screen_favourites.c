@@ -29,9 +29,9 @@ struct favourites {
 
 static const char *kind_text(const struct app *app, enum library_kind k)
 {
-	return k == LIBRARY_LIVE  ? TR(app, "Channel", "قناة")
-	       : k == LIBRARY_VOD ? TR(app, "Movie", "فيلم")
-				  : TR(app, "Series", "مسلسل");
+	return k == LIBRARY_LIVE  ? TR(app, "Channel")
+	       : k == LIBRARY_VOD ? TR(app, "Movie")
+				  : TRC(app, "kind", "Series");
 }
 
 static int add_fav(void *ud, const struct library_item *it)
@@ -101,8 +101,7 @@ static void favs_activate(void *user, size_t i)
 					 : app_series_open(app, v.id);
 	if (rc < 0 && rc != -EACCES)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error
-						    : TR(app, "This cannot be opened.", "تعذّر فتح هذا."),
+			      app->playing.error[0] ? app->playing.error : TR(app, "This cannot be opened."),
 			      4000);
 }
 
@@ -121,7 +120,7 @@ static bool favs_keys(void *user, struct ui_widget *screen, enum plat_action a)
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)f->items[i].id);
 	if (library_favourite_set(f->app->library, f->items[i].kind, id, false) == 0)
-		ui_toast_show(f->app->ui, TR(f->app, "Removed from favourites", "أزيل من المفضلة"), 2000);
+		ui_toast_show(f->app->ui, TR(f->app, "Removed from favourites"), 2000);
 	favs_load(f);
 	return true;
 }
@@ -160,26 +159,22 @@ struct ui_widget *app_screen_favourites_build(struct app *app)
 	struct ui_widget *s = f->screen = ui_screen_create(app->ui, "favourites");
 	if (!s)
 		return NULL;
-	app_vod_header(app, s, TR(app, "Favourites", "المفضلة"));
+	app_vod_header(app, s, TR(app, "Favourites"));
 	ui_screen_on_action(s, favs_keys, f);
 	struct ui_text_style small = { .size = t->text_small,
 				       .color = t->text_dim,
 				       .flags = UI_TEXT_MIDDLE | UI_TEXT_END };
-	ui_widget_set_id(
-	    ui_label_create(s, (struct ui_rect){ 1060, 40, 800, 60 },
-			    TR(app, "Yellow: remove from favourites", "الأصفر: إزالة من المفضلة"), &small),
-	    "help");
+	ui_widget_set_id(ui_label_create(s, (struct ui_rect){ 1060, 40, 800, 60 },
+					 TR(app, "Yellow: remove from favourites"), &small),
+			 "help");
 	f->list = ui_list_create(s, (struct ui_rect){ 60, 140, 1800, 900 }, &favs_model, f, 96);
 	ui_widget_set_id(f->list, "favourites");
 	struct ui_text_style body = { .color = t->text_dim,
 				      .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER | UI_TEXT_WRAP };
 	f->empty = ui_label_create(
 	    s, (struct ui_rect){ 260, 400, 1400, 200 },
-	    TR(app,
-	       "No favourites yet. Add channels, movies and series with the favourite button on "
-	       "their details, or the yellow key in search.",
-	       "لا توجد مفضلات بعد. أضف القنوات والأفلام والمسلسلات بزر المفضلة في صفحة التفاصيل أو "
-	       "بالزر الأصفر في البحث."),
+	    TR(app, "No favourites yet. Add channels, movies and series with the favourite button on "
+		    "their details, or the yellow key in search."),
 	    &body);
 	ui_widget_set_id(f->empty, "empty");
 	favs_load(f);

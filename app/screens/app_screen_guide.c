@@ -245,7 +245,7 @@ static void m_draw_item(void *user, struct ui_draw *d, size_t row, const struct 
 							   : t->text,
 				    .flags = UI_TEXT_ELLIPSIS };
 	ui_draw_text(d, (struct ui_rect){ 16, 8, w - 24, h / 2 - 4 }, p ? p->title : "", &st);
-	snprintf(line, sizeof(line), "%s%s", t1, cu ? TR(g->app, "  catch-up", "  إعادة المشاهدة") : "");
+	snprintf(line, sizeof(line), "%s%s", t1, cu ? TR(g->app, "  catch-up") : "");
 	struct ui_text_style sd = { .size = t->text_small - 4,
 				    .color = focused ? t->on_accent : t->text_dim,
 				    .flags = UI_TEXT_ELLIPSIS };
@@ -274,9 +274,7 @@ static void play_live_row(struct app_guide *g, int64_t id)
 {
 	app_live_set_zap_list(g->app, g->ids, g->n);
 	if (app_play_live(g->app, id, "epg") < 0)
-		ui_toast_show(g->app->ui,
-			      TR(g->app, "This channel cannot be played.", "لا يمكن تشغيل هذه القناة."),
-			      3000);
+		ui_toast_show(g->app->ui, TR(g->app, "This channel cannot be played."), 3000);
 }
 
 static void play_catchup(struct app_guide *g, int64_t id, int64_t start, int64_t stop, const char *title)
@@ -285,9 +283,7 @@ static void play_catchup(struct app_guide *g, int64_t id, int64_t start, int64_t
 	if (rc < 0) {
 		plat_log_warn("guide", "catch-up of %lld at %lld: %s", (long long)id, (long long)start,
 			      strerror(-rc));
-		ui_toast_show(g->app->ui,
-			      TR(g->app, "This programme cannot be played.", "لا يمكن تشغيل هذا البرنامج."),
-			      3000);
+		ui_toast_show(g->app->ui, TR(g->app, "This programme cannot be played."), 3000);
 	}
 }
 
@@ -359,7 +355,7 @@ static void details_open(struct app_guide *g, size_t row, const struct ui_guide_
 	snprintf(msg, EPG_TEXT_MAX + 1024, "%s  %s - %s  %s%s%s%s\n\n%s", day, t1, t2, r ? r->name : "",
 		 rc == 0 && det->episode[0] ? "  " : "", rc == 0 ? det->episode : "",
 		 rc == 0 && det->categories[0] ? "" : "",
-		 rc == 0 && det->desc[0] ? det->desc : TR(app, "No description.", "لا يوجد وصف."));
+		 rc == 0 && det->desc[0] ? det->desc : TR(app, "No description."));
 	int64_t now = app_now(app);
 	g->dlg_stream = r ? r->id : 0;
 	g->dlg_start = p->start;
@@ -367,9 +363,8 @@ static void details_open(struct app_guide *g, size_t row, const struct ui_guide_
 	snprintf(g->dlg_title, sizeof(g->dlg_title), "%s", p->title);
 	g->dlg_catchup = catchup_ok(g, r, p->start, p->stop);
 	g->dlg_live = p->start <= now && now < p->stop;
-	const char *watch =
-	    g->dlg_catchup ? TR(app, "Watch from the start", "شاهد من البداية") : TR(app, "Watch", "شاهد");
-	const char *close = TR(app, "Close", "إغلاق");
+	const char *watch = g->dlg_catchup ? TR(app, "Watch from the start") : TR(app, "Watch");
+	const char *close = TR(app, "Close");
 	const char *buttons[2] = { watch, close };
 	if (g->dlg_catchup || g->dlg_live)
 		ui_dialog_open(app->ui, p->title, msg, buttons, 2, details_closed, g);
@@ -392,9 +387,9 @@ static void day_label(struct app_guide *g)
 	int64_t days = (g->start_ms / 1000 - app_now(app) + DAY_S / 2) / DAY_S;
 	char text[128];
 	if (days == 0)
-		snprintf(text, sizeof(text), "%s  %s", TR(app, "Today", "اليوم"), date);
+		snprintf(text, sizeof(text), "%s  %s", TR(app, "Today"), date);
 	else
-		snprintf(text, sizeof(text), "%s  %s%+lld", date, TR(app, "day ", "يوم "), (long long)days);
+		snprintf(text, sizeof(text), "%s  %s%+lld", date, TR(app, "day "), (long long)days);
 	ui_label_set_text(g->day, text);
 }
 
@@ -526,7 +521,7 @@ struct ui_widget *app_screen_guide_build(struct app *app)
 	g->grid = NULL;
 	ui_screen_on_action(s, guide_keys, g);
 	struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
-	ui_label_create(s, (struct ui_rect){ 60, 24, 700, 80 }, TR(app, "TV guide", "دليل البرامج"), &title);
+	ui_label_create(s, (struct ui_rect){ 60, 24, 700, 80 }, TR(app, "TV guide"), &title);
 	struct ui_text_style dt = { .size = t->text_body,
 				    .color = t->text_dim,
 				    .flags = UI_TEXT_MIDDLE | UI_TEXT_END };
@@ -536,9 +531,7 @@ struct ui_widget *app_screen_guide_build(struct app *app)
 				      .color = t->text_dim,
 				      .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
 	ui_label_create(s, (struct ui_rect){ 60, 1000, 1800, 56 },
-			TR(app, "OK: watch   INFO: details   Red/Green: day before/after   Stripe: catch-up",
-			   "موافق: مشاهدة   معلومات: التفاصيل   الأحمر/الأخضر: اليوم السابق/التالي   الشريط: "
-			   "إعادة المشاهدة"),
+			TR(app, "OK: watch   INFO: details   Red/Green: day before/after   Stripe: catch-up"),
 			&hint);
 	int64_t now_ms = app_now(app) * 1000;
 	g->start_ms = now_ms / HALF_HOUR_MS * HALF_HOUR_MS - HALF_HOUR_MS;
@@ -547,8 +540,7 @@ struct ui_widget *app_screen_guide_build(struct app *app)
 					     .color = t->text_dim,
 					     .flags = UI_TEXT_WRAP | UI_TEXT_CENTER | UI_TEXT_MIDDLE };
 		ui_label_create(s, (struct ui_rect){ 260, 400, 1400, 200 },
-				TR(app, "No channels yet: the list is being loaded from your provider.",
-				   "لا توجد قنوات بعد: يجري تحميل القائمة من مزوّد الخدمة."),
+				TR(app, "No channels yet: the list is being loaded from your provider."),
 				&msg);
 	}
 	/* the grid is made when the screen is on top (it takes the focus with key presses) */

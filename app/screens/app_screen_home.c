@@ -4,6 +4,7 @@
  * expiry reminder at the thresholds of operator.json (7, 3, 1 days and on the day) and operator
  * messages (app_account_banner). */
 #include "app.h"
+#include "app_vod.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,19 +12,19 @@
 
 struct tile {
 	enum app_screen screen;
-	const char *id, *en, *ar;
+	const char *id, *label; /* label: an English msgid */
 };
 
 static const struct tile tiles[] = {
-	{ APP_SCREEN_LIVE, "live", "Live TV", "البث المباشر" },
-	{ APP_SCREEN_GUIDE, "guide", "Guide", "دليل البرامج" },
-	{ APP_SCREEN_MOVIES, "movies", "Movies", "الأفلام" },
-	{ APP_SCREEN_SERIES, "series", "Series", "المسلسلات" },
-	{ APP_SCREEN_SEARCH, "search", "Search", "البحث" },
-	{ APP_SCREEN_FAVOURITES, "favourites", "Favourites", "المفضلة" },
-	{ APP_SCREEN_CONTINUE, "continue", "Continue watching", "متابعة المشاهدة" },
-	{ APP_SCREEN_ACCOUNT, "account", "Account", "الحساب" },
-	{ APP_SCREEN_SETTINGS, "settings", "Settings", "الإعدادات" },
+	{ APP_SCREEN_LIVE, "live", N_("Live TV") },
+	{ APP_SCREEN_GUIDE, "guide", N_("Guide") },
+	{ APP_SCREEN_MOVIES, "movies", N_("Movies") },
+	{ APP_SCREEN_SERIES, "series", N_("Series") },
+	{ APP_SCREEN_SEARCH, "search", N_("Search") },
+	{ APP_SCREEN_FAVOURITES, "favourites", N_("Favourites") },
+	{ APP_SCREEN_CONTINUE, "continue", N_("Continue watching") },
+	{ APP_SCREEN_ACCOUNT, "account", N_("Account") },
+	{ APP_SCREEN_SETTINGS, "settings", N_("Settings") },
 };
 
 static void open_tile(void *user, struct ui_widget *w)
@@ -40,19 +41,15 @@ static void account_line(const struct app *app, char *out, size_t cap)
 {
 	const struct account_info *i = &app->account_info;
 	if (i->exp_date <= 0) {
-		snprintf(out, cap, "%s", TR(app, "Subscription: unlimited", "الاشتراك: غير محدود"));
+		snprintf(out, cap, "%s", TR(app, "Subscription: unlimited"));
 		return;
 	}
 	char date[32];
-	time_t t = (time_t)i->exp_date;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	app_vod_date_text(i->exp_date, date, sizeof(date)); /* the same date as Account shows */
 	int days = account_days_left(i, app_now(app));
-	if (app->rtl)
-		snprintf(out, cap, "ينتهي الاشتراك في %s (%d يومًا)", date, days);
-	else
-		snprintf(out, cap, "Subscription expires %s (%d day%s)", date, days, days == 1 ? "" : "s");
+	snprintf(out, cap,
+		 TRN(app, "Subscription expires %s (%d day)", "Subscription expires %s (%d days)", days),
+		 date, days);
 }
 
 static void motd(struct app *app)
@@ -60,10 +57,8 @@ static void motd(struct app *app)
 	const char *m = app->account_info.message;
 	if (!app->account || !m[0] || !account_motd_take(app->account, m))
 		return;
-	static const char *const ok_en[] = { "OK" };
-	static const char *const ok_ar[] = { "حسنًا" };
-	ui_dialog_open(app->ui, TR(app, "Message from your provider", "رسالة من مزوّد الخدمة"), m,
-		       app->rtl ? ok_ar : ok_en, 1, NULL, NULL);
+	const char *ok[] = { TR(app, "OK") };
+	ui_dialog_open(app->ui, TR(app, "Message from your provider"), m, ok, 1, NULL, NULL);
 }
 
 /* The message of the day first, then the expiry reminder and operator messages (account screen). */
@@ -109,7 +104,7 @@ struct ui_widget *app_screen_home_build(struct app *app)
 		int col = (int)(i % 3), row = (int)(i / 3);
 		struct ui_widget *b =
 		    ui_button_create(grid, (struct ui_rect){ col * 580, row * 240, 540, 200 },
-				     TR(app, tiles[i].en, tiles[i].ar), open_tile, app);
+				     TR(app, tiles[i].label), open_tile, app);
 		ui_widget_set_id(b, tiles[i].id);
 		if (!first)
 			first = b;

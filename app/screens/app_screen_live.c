@@ -172,9 +172,9 @@ static const char *cat_name(const struct app_live *l, const struct live_cat *c)
 {
 	struct app *app = l->app;
 	if (c->id == CAT_ALL)
-		return TR(app, "All channels", "كل القنوات");
+		return TR(app, "All channels");
 	if (c->id == CAT_FAVOURITES)
-		return TR(app, "Favourites", "المفضلة");
+		return TR(app, "Favourites");
 	return c->name;
 }
 
@@ -390,8 +390,7 @@ static void chan_draw(void *user, struct ui_draw *d, size_t i, int w, int h, boo
 		struct ui_text_style st_tag = { .size = t->text_small,
 						.color = dim,
 						.flags = UI_TEXT_MIDDLE | UI_TEXT_END };
-		ui_draw_text(d, (struct ui_rect){ x + tw - 200, 6, 200, 48 },
-			     TR(app, "Catch-up", "إعادة المشاهدة"), &st_tag);
+		ui_draw_text(d, (struct ui_rect){ x + tw - 200, 6, 200, 48 }, TR(app, "Catch-up"), &st_tag);
 	}
 	char line[2 * EPG_TITLE_MAX + 64], t1[16], t2[16];
 	struct ui_text_style st_epg = { .size = t->text_small,
@@ -407,8 +406,8 @@ static void chan_draw(void *user, struct ui_draw *d, size_t i, int w, int h, boo
 			ui_draw_text(d, (struct ui_rect){ x + tw / 2, 54, tw / 2, 40 }, line, &st_epg);
 		}
 	} else {
-		ui_draw_text(d, (struct ui_rect){ x, 54, tw, 40 },
-			     TR(app, "No programme information", "لا توجد معلومات عن البرامج"), &st_epg);
+		ui_draw_text(d, (struct ui_rect){ x, 54, tw, 40 }, TR(app, "No programme information"),
+			     &st_epg);
 	}
 }
 
@@ -452,14 +451,11 @@ static void show_channels(struct app_live *l)
 		return;
 	const char *msg = NULL;
 	if (cat_hidden(l, l->cat_index))
-		msg = TR(app, "This category is locked. Press OK to enter your PIN.",
-			 "هذه الفئة مقفلة. اضغط موافق لإدخال الرمز السري.");
+		msg = TR(app, "This category is locked. Press OK to enter your PIN.");
 	else if (l->n == 0 && l->ncats && l->cats[l->cat_index].id == CAT_FAVOURITES)
-		msg = TR(app, "No favourites yet. Press the yellow key on a channel to add it.",
-			 "لا توجد قنوات مفضلة بعد. اضغط المفتاح الأصفر على قناة لإضافتها.");
+		msg = TR(app, "No favourites yet. Press the yellow key on a channel to add it.");
 	else if (l->n == 0)
-		msg = TR(app, "No channels yet: the list is being loaded from your provider.",
-			 "لا توجد قنوات بعد: يجري تحميل القائمة من مزوّد الخدمة.");
+		msg = TR(app, "No channels yet: the list is being loaded from your provider.");
 	ui_widget_set_visible(l->empty, msg != NULL);
 	if (msg)
 		ui_label_set_text(l->empty, msg);
@@ -552,17 +548,13 @@ static void pin_done(void *user, struct ui_widget *w, const char *text)
 		ui_widget_invalidate(l->cat_list);
 		if (l->n > 0)
 			ui_widget_focus(l->chan_list);
-		ui_toast_show(app->ui,
-			      TR(app, "Unlocked until the box restarts", "تم الفتح حتى إعادة تشغيل الجهاز"),
-			      3000);
+		ui_toast_show(app->ui, TR(app, "Unlocked until the box restarts"), 3000);
 		return;
 	}
 	ui_keyboard_set_text(w, "");
-	ui_label_set_text(l->pin_msg,
-			  rc == -ENOENT
-			      ? TR(app, "No PIN is set yet: set one in Settings, then come back.",
-				   "لم يُعيَّن رمز سري بعد: عيّنه في الإعدادات ثم عد إلى هنا.")
-			      : TR(app, "Wrong PIN. Try again.", "الرمز السري غير صحيح. حاول مرة أخرى."));
+	ui_label_set_text(l->pin_msg, rc == -ENOENT
+					  ? TR(app, "No PIN is set yet: set one in Settings, then come back.")
+					  : TR(app, "Wrong PIN. Try again."));
 }
 
 static void pin_open(struct app_live *l, size_t cat)
@@ -580,8 +572,7 @@ static void pin_open(struct app_live *l, size_t cat)
 		ui_widget_set_background(panel, t->surface_alt);
 		struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE };
 		ui_label_create(panel, (struct ui_rect){ 40, 20, 1320, 80 },
-				TR(app, "Enter your parental PIN", "أدخل الرمز السري للرقابة الأبوية"),
-				&title);
+				TR(app, "Enter your parental PIN"), &title);
 		struct ui_text_style msg = { .size = t->text_body,
 					     .color = t->text_dim,
 					     .flags = UI_TEXT_MIDDLE };
@@ -593,7 +584,7 @@ static void pin_open(struct app_live *l, size_t cat)
 		ui_keyboard_set_secret(l->pin_kb, true);
 	}
 	ui_keyboard_set_text(l->pin_kb, "");
-	ui_label_set_text(l->pin_msg, TR(app, "The category is locked.", "هذه الفئة مقفلة."));
+	ui_label_set_text(l->pin_msg, TR(app, "The category is locked."));
 	if (ui_screen_push(app->ui, l->pin_screen) == 0)
 		ui_widget_focus(l->pin_kb);
 }
@@ -616,11 +607,9 @@ static void toggle_favourite(struct app_live *l)
 		return;
 	r->fav = on;
 	char msg[300];
-	if (app->rtl) /* the name inside the Arabic sentence keeps the bidi order natural */
-		snprintf(msg, sizeof(msg), on ? "أضيفت %s إلى المفضلة" : "أزيلت %s من المفضلة", r->name);
-	else
-		snprintf(msg, sizeof(msg), on ? "%s: added to favourites" : "%s: removed from favourites",
-			 r->name);
+	/* the name inside the sentence: each language puts it where its word order wants it */
+	snprintf(msg, sizeof(msg),
+		 on ? TR(app, "%s: added to favourites") : TR(app, "%s: removed from favourites"), r->name);
 	ui_toast_show(app->ui, msg, 2500);
 	if (l->cats[l->cat_index].id == CAT_FAVOURITES) {
 		load_channels(l);
@@ -686,7 +675,7 @@ struct ui_widget *app_screen_live_build(struct app *app)
 	l->pin_screen = NULL; /* a rebuild (language switch) makes a new one in the new language */
 	ui_screen_on_action(s, live_keys, l);
 	struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
-	ui_label_create(s, (struct ui_rect){ 60, 24, 1200, 80 }, TR(app, "Live TV", "البث المباشر"), &title);
+	ui_label_create(s, (struct ui_rect){ 60, 24, 1200, 80 }, TR(app, "Live TV"), &title);
 
 	l->cat_list = ui_list_create(s, (struct ui_rect){ 60, 130, 480, 850 }, &cat_model, l, 72);
 	ui_widget_set_id(l->cat_list, "categories");
@@ -702,9 +691,7 @@ struct ui_widget *app_screen_live_build(struct app *app)
 				      .color = t->text_dim,
 				      .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
 	ui_label_create(s, (struct ui_rect){ 60, 1000, 1800, 56 },
-			TR(app, "OK: watch   Yellow: favourite   EPG: guide",
-			   "موافق: مشاهدة   الأصفر: المفضلة   EPG: دليل البرامج"),
-			&hint);
+			TR(app, "OK: watch   Yellow: favourite   EPG: guide"), &hint);
 
 	ui_list_set_index(l->cat_list, l->cat_index);
 	show_channels(l);

@@ -25,8 +25,7 @@ static const char *field_value(const struct app *app, enum field f)
 static void field_label(const struct app_login_ui *l, enum field f, char *out, size_t cap)
 {
 	const struct app *app = l->app;
-	static const char *const en[] = { "Server", "Username", "Password" };
-	static const char *const ar[] = { "الخادم", "اسم المستخدم", "كلمة المرور" };
+	static const char *const labels[] = { N_("Server"), N_("Username"), N_("Password") };
 	const char *v = field_value(app, f);
 	char shown[160];
 	if (f == FIELD_PASS && v[0]) {
@@ -36,7 +35,7 @@ static void field_label(const struct app_login_ui *l, enum field f, char *out, s
 	} else {
 		snprintf(shown, sizeof(shown), "%s", v[0] ? v : "-");
 	}
-	snprintf(out, cap, "%s: %s", TR(app, en[f], ar[f]), shown);
+	snprintf(out, cap, "%s: %s", TR(app, labels[f]), shown);
 }
 
 static void refresh_fields(struct app_login_ui *l)
@@ -81,15 +80,13 @@ static void sign_in(void *user, struct ui_widget *w)
 	struct app_login_ui *l = user;
 	struct app *app = l->app;
 	if (!app->server[0] || !app->username[0] || !app->password[0]) {
-		ui_label_set_text(l->status, TR(app, "Enter the server, your username and your password.",
-						"أدخل الخادم واسم المستخدم وكلمة المرور."));
+		ui_label_set_text(l->status, TR(app, "Enter the server, your username and your password."));
 		return;
 	}
-	ui_label_set_text(l->status, TR(app, "Signing in…", "جارٍ تسجيل الدخول…"));
+	ui_label_set_text(l->status, TR(app, "Signing in…"));
 	ui_widget_set_visible(l->spinner, true);
 	if (app_session_login(app) < 0)
-		ui_label_set_text(l->status,
-				  TR(app, "Busy, try again in a moment.", "النظام مشغول، حاول بعد لحظة."));
+		ui_label_set_text(l->status, TR(app, "Busy, try again in a moment."));
 }
 
 void app_login_failed(struct app *app)
@@ -105,8 +102,7 @@ void app_login_failed(struct app *app)
 		snprintf(msg + n, sizeof(msg) - n, " %s",
 			 TR(app,
 			    "You can renew from your phone: open Account after signing in, or visit your "
-			    "provider.",
-			    "يمكنك التجديد من هاتفك لدى مزوّد الخدمة."));
+			    "provider."));
 	}
 	ui_label_set_text(l->status, msg);
 	ui_widget_set_visible(l->spinner, false);
@@ -120,8 +116,7 @@ static struct ui_widget *build_keyboard(struct app_login_ui *l)
 	const struct ui_theme *t = ui_ctx_theme(app->ui);
 	struct ui_widget *s = ui_screen_create(app->ui, "login-keyboard");
 	struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE };
-	ui_label_create(s, (struct ui_rect){ 120, 40, 1680, 90 },
-			TR(app, "Type, then choose Done", "اكتب ثم اختر تم"), &title);
+	ui_label_create(s, (struct ui_rect){ 120, 40, 1680, 90 }, TR(app, "Type, then choose Done"), &title);
 	l->kb = ui_keyboard_create(s, (struct ui_rect){ 260, 160, 1400, 760 }, UI_KB_LATIN, keyboard_done, l);
 	ui_widget_set_id(l->kb, "keyboard");
 	return s;
@@ -146,9 +141,7 @@ struct ui_widget *app_screen_login_build(struct app *app)
 				      .max_lines = 4 };
 	ui_label_create(s, (struct ui_rect){ 360, 90, 1200, 150 }, app->prov.name, &huge);
 	ui_label_create(s, (struct ui_rect){ 360, 240, 1200, 60 },
-			TR(app, "Sign in with the details from your provider",
-			   "سجّل الدخول بالبيانات التي أرسلها مزوّد الخدمة"),
-			&body);
+			TR(app, "Sign in with the details from your provider"), &body);
 	struct ui_widget *form = ui_box_create(s, (struct ui_rect){ 560, 330, 800, 500 });
 	ui_widget_set_wrap(form, false, true);
 	int y = 0;
@@ -162,15 +155,15 @@ struct ui_widget *app_screen_login_build(struct app *app)
 		else
 			y += 110;
 	}
-	l->sign_in = ui_button_create(form, (struct ui_rect){ 0, y + 20, 800, 100 },
-				      TR(app, "Sign in", "تسجيل الدخول"), sign_in, l);
+	l->sign_in =
+	    ui_button_create(form, (struct ui_rect){ 0, y + 20, 800, 100 }, TR(app, "Sign in"), sign_in, l);
 	ui_widget_set_id(l->sign_in, "sign-in");
 	l->status = ui_label_create(s, (struct ui_rect){ 260, 860, 1400, 180 }, "", &body);
 	ui_widget_set_id(l->status, "status");
 	l->spinner = ui_spinner_create(s, (struct ui_rect){ 920, 780, 80, 80 });
 	ui_widget_set_visible(l->spinner, app->username[0] && app->password[0]);
 	if (l->spinner && app->username[0] && app->password[0])
-		ui_label_set_text(l->status, TR(app, "Signing in…", "جارٍ تسجيل الدخول…"));
+		ui_label_set_text(l->status, TR(app, "Signing in…"));
 	refresh_fields(l);
 	ui_screen_destroy(&l->kb_screen); /* from an earlier build (a language switch) */
 	l->kb_screen = build_keyboard(l);

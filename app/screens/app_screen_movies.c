@@ -178,7 +178,7 @@ static void grid_draw(void *user, struct ui_draw *d, size_t i, int w, int h, boo
 				    .max_lines = 2 };
 	if (mv->locked && !m->unlocked) {
 		ui_draw_fill(d, (struct ui_rect){ 16, 16, w - 32, h - 110 }, t->surface_alt);
-		ui_draw_text(d, (struct ui_rect){ 16, 16, w - 32, h - 110 }, TR(m->app, "Locked", "مقفل"),
+		ui_draw_text(d, (struct ui_rect){ 16, 16, w - 32, h - 110 }, TR(m->app, "Locked"),
 			     &(struct ui_text_style){ .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER });
 		return;
 	}
@@ -202,10 +202,7 @@ static void grid_activate(void *user, size_t i)
 	if (!mv)
 		return;
 	if (mv->locked && !m->unlocked) {
-		ui_toast_show(m->app->ui,
-			      TR(m->app, "This movie is locked by parental control",
-				 "هذا الفيلم مقفل بواسطة الرقابة الأبوية"),
-			      3000);
+		ui_toast_show(m->app->ui, TR(m->app, "This movie is locked by parental control"), 3000);
 		return;
 	}
 	struct movie copy = *mv;
@@ -236,15 +233,14 @@ static void cats_load(struct movies *m)
 	int64_t keep = m->n_cats ? m->cats[m->cat].id : -1;
 	m->n_cats = 0;
 	m->cats[m->n_cats].id = -1;
-	snprintf(m->cats[m->n_cats].name, sizeof(m->cats[0].name), "%s",
-		 TR(m->app, "All movies", "كل الأفلام"));
+	snprintf(m->cats[m->n_cats].name, sizeof(m->cats[0].name), "%s", TR(m->app, "All movies"));
 	m->n_cats++;
 	m->n_locked = 0;
 	library_categories(m->app->library, LIBRARY_VOD, cat_row, m);
 	if (m->n_locked && !m->unlocked && m->n_cats < CAT_MAX) {
 		m->cats[m->n_cats].id = CAT_LOCKED;
 		snprintf(m->cats[m->n_cats].name, sizeof(m->cats[0].name), "%s",
-			 TR(m->app, "Locked categories (PIN)", "الفئات المقفلة (بالرمز)"));
+			 TR(m->app, "Locked categories (PIN)"));
 		m->n_cats++;
 	}
 	m->cat = 0;
@@ -268,15 +264,13 @@ static void movies_load(struct movies *m)
 		ui_label_set_text(
 		    m->empty,
 		    cat_id(m) == CAT_LOCKED
-			? TR(m->app, "Press OK and type the parental PIN to show the locked categories.",
-			     "اضغط موافق واكتب رمز الرقابة الأبوية لإظهار الفئات المقفلة.")
-			: TR(m->app,
-			     "No movies here yet. The catalogue is still loading, or this category is empty.",
-			     "لا توجد أفلام هنا بعد. ما زال الفهرس قيد التحميل أو أن هذه الفئة فارغة."));
+			? TR(m->app, "Press OK and type the parental PIN to show the locked categories.")
+			: TR(m->app, "No movies here yet. The catalogue is still loading, or this category "
+				     "is empty."));
 	}
 	if (m->count_label) {
 		char text[64];
-		snprintf(text, sizeof(text), "%zu %s", n, TR(m->app, n == 1 ? "movie" : "movies", "فيلم"));
+		snprintf(text, sizeof(text), TRN(m->app, "%zu movie", "%zu movies", n), n);
 		ui_label_set_text(m->count_label, text);
 	}
 }
@@ -342,17 +336,16 @@ static void details_fill(struct movies *m)
 	double rating = i->rating > 0 ? i->rating : mv->rating;
 	if (rating > 0 && n < sizeof(meta))
 		n += (size_t)snprintf(meta + n, sizeof(meta) - n, "%s%s %.1f", n ? "  ·  " : "",
-				      TR(app, "Rating", "التقييم"), rating);
+				      TR(app, "Rating"), rating);
 	if (i->genre[0] && n < sizeof(meta))
 		snprintf(meta + n, sizeof(meta) - n, "%s%s", n ? "  ·  " : "", i->genre);
 	ui_label_set_text(m->d_meta, meta);
 	ui_label_set_text(m->d_plot, i->plot);
 	char people[1024] = "";
 	if (i->cast[0] || i->director[0])
-		snprintf(people, sizeof(people), "%s%s%s%s%s%s",
-			 i->cast[0] ? TR(app, "Cast: ", "بطولة: ") : "", i->cast,
+		snprintf(people, sizeof(people), "%s%s%s%s%s%s", i->cast[0] ? TR(app, "Cast: ") : "", i->cast,
 			 i->cast[0] && i->director[0] ? "\n" : "",
-			 i->director[0] ? TR(app, "Director: ", "إخراج: ") : "", i->director, "");
+			 i->director[0] ? TR(app, "Director: ") : "", i->director, "");
 	ui_label_set_text(m->d_people, people);
 	if (i->cover[0])
 		ui_image_set_url(m->d_poster, i->cover);
@@ -372,8 +365,7 @@ static void info_done(struct app *app, void *arg, int rc)
 			details_fill(m);
 		} else {
 			ui_label_set_text(
-			    m->d_status, rc == -ENOTCONN ? TR(app, "Details need a connection to the server.",
-							      "التفاصيل تحتاج إلى اتصال بالخادم.")
+			    m->d_status, rc == -ENOTCONN ? TR(app, "Details need a connection to the server.")
 							 : xt_strerror(rc));
 		}
 	}
@@ -416,20 +408,20 @@ static void action_text(struct movies *m, size_t i, char *buf, size_t cap)
 	switch (acts[i]) {
 	case ACT_RESUME:
 		app_vod_clock_text(at, pos, sizeof(pos));
-		snprintf(buf, cap, "%s %s", TR(m->app, "Resume from", "استئناف من"), pos);
+		snprintf(buf, cap, "%s %s", TR(m->app, "Resume from"), pos);
 		break;
 	case ACT_PLAY:
-		snprintf(buf, cap, "%s", TR(m->app, "Play", "تشغيل"));
+		snprintf(buf, cap, "%s", TR(m->app, "Play"));
 		break;
 	case ACT_FROM_START:
-		snprintf(buf, cap, "%s", TR(m->app, "Play from start", "تشغيل من البداية"));
+		snprintf(buf, cap, "%s", TR(m->app, "Play from start"));
 		break;
 	case ACT_FAV:
 		snprintf(id, sizeof(id), "%lld", (long long)m->cur.id);
 		snprintf(buf, cap, "%s",
 			 library_favourite_is(m->app->library, LIBRARY_VOD, id) == 1
-			     ? TR(m->app, "Remove from favourites", "إزالة من المفضلة")
-			     : TR(m->app, "Add to favourites", "إضافة إلى المفضلة"));
+			     ? TR(m->app, "Remove from favourites")
+			     : TR(m->app, "Add to favourites"));
 		break;
 	}
 }
@@ -467,8 +459,7 @@ static void toggle_fav(struct movies *m)
 	bool on = library_favourite_is(m->app->library, LIBRARY_VOD, id) != 1;
 	if (library_favourite_set(m->app->library, LIBRARY_VOD, id, on) == 0)
 		ui_toast_show(m->app->ui,
-			      on ? TR(m->app, "Added to favourites", "أضيف إلى المفضلة")
-				 : TR(m->app, "Removed from favourites", "أزيل من المفضلة"),
+			      on ? TR(m->app, "Added to favourites") : TR(m->app, "Removed from favourites"),
 			      2000);
 	ui_list_refresh(m->d_actions);
 	if (m->app->on_refresh[APP_SCREEN_FAVOURITES])
@@ -501,7 +492,7 @@ static void details_show(struct movies *m, const struct movie *mv)
 	ui_label_set_text(m->d_meta, "");
 	ui_label_set_text(m->d_plot, "");
 	ui_label_set_text(m->d_people, "");
-	ui_label_set_text(m->d_status, TR(app, "Loading details…", "جار تحميل التفاصيل…"));
+	ui_label_set_text(m->d_status, TR(app, "Loading details…"));
 	ui_image_set_url(m->d_poster, mv->icon);
 	details_fill(m);
 	ui_screen_push(app->ui, m->details);
@@ -526,9 +517,8 @@ static void play(struct movies *m, bool from_start)
 	int rc = app_play_vod(m->app, m->cur.id, m->cur.ext, m->cur.name);
 	if (rc < 0)
 		ui_toast_show(m->app->ui,
-			      m->app->playing.error[0]
-				  ? m->app->playing.error
-				  : TR(m->app, "This movie cannot be played.", "لا يمكن تشغيل هذا الفيلم."),
+			      m->app->playing.error[0] ? m->app->playing.error
+						       : TR(m->app, "This movie cannot be played."),
 			      4000);
 	ui_list_set_index(m->d_actions, 0);
 }
@@ -592,10 +582,7 @@ static void pin_done(void *user, struct ui_widget *w, const char *text)
 	m->unlocked = true;
 	if (ui_screen_top(app->ui) == m->pin)
 		ui_screen_pop(app->ui);
-	ui_toast_show(app->ui,
-		      TR(app, "Locked categories are shown until Qanat is closed.",
-			 "تظهر الفئات المقفلة حتى إغلاق قناة."),
-		      4000);
+	ui_toast_show(app->ui, TR(app, "Locked categories are shown until Qanat is closed."), 4000);
 	movies_refresh(app);
 }
 
@@ -645,10 +632,7 @@ int app_movie_open(struct app *app, int64_t id)
 	if (rc < 0 || f.n == 0)
 		return rc < 0 ? rc : -ENOENT;
 	if (mv.locked && !m->unlocked) {
-		ui_toast_show(app->ui,
-			      TR(app, "This movie is locked by parental control",
-				 "هذا الفيلم مقفل بواسطة الرقابة الأبوية"),
-			      3000);
+		ui_toast_show(app->ui, TR(app, "This movie is locked by parental control"), 3000);
 		return -EACCES;
 	}
 	details_show(m, &mv);
@@ -671,7 +655,7 @@ struct ui_widget *app_screen_movies_build(struct app *app)
 	struct ui_widget *s = m->screen = ui_screen_create(app->ui, "movies");
 	if (!s)
 		return NULL;
-	app_vod_header(app, s, TR(app, "Movies", "الأفلام"));
+	app_vod_header(app, s, TR(app, "Movies"));
 	struct ui_text_style dim = { .size = t->text_small,
 				     .color = t->text_dim,
 				     .flags = UI_TEXT_MIDDLE | UI_TEXT_END };
@@ -686,17 +670,14 @@ struct ui_widget *app_screen_movies_build(struct app *app)
 				      .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER | UI_TEXT_WRAP };
 	m->empty = ui_label_create(
 	    s, (struct ui_rect){ 600, 400, 1240, 200 },
-	    TR(app, "No movies here yet. The catalogue is still loading, or this category is empty.",
-	       "لا توجد أفلام هنا بعد. ما زال الفهرس قيد التحميل أو أن هذه الفئة فارغة."),
-	    &body);
+	    TR(app, "No movies here yet. The catalogue is still loading, or this category is empty."), &body);
 	ui_widget_set_id(m->empty, "empty");
 	ui_list_set_index(m->cats_list, m->cat);
 	movies_load(m);
 	build_details(m);
-	m->pin = app_vod_pin_screen(app,
-				    TR(app, "Type the parental PIN to show the locked categories, then Done.",
-				       "اكتب رمز الرقابة الأبوية لإظهار الفئات المقفلة ثم اختر تم."),
-				    pin_done, m, &m->pin_kb);
+	m->pin = app_vod_pin_screen(
+	    app, TR(app, "Type the parental PIN to show the locked categories, then Done."), pin_done, m,
+	    &m->pin_kb);
 	ui_widget_focus(m->count ? m->grid : m->cats_list);
 	app->on_refresh[APP_SCREEN_MOVIES] = movies_refresh;
 	return s;

@@ -132,21 +132,18 @@ static void bar_fill(struct app_player_ui *p)
 		if (nn.has_now) {
 			app_format_hhmm(nn.now.start, t1, sizeof(t1));
 			app_format_hhmm(nn.now.stop, t2, sizeof(t2));
-			snprintf(buf, sizeof(buf), "%s  %s - %s  %s", TR(app, "Now", "الآن"), t1, t2,
-				 nn.now.title);
+			snprintf(buf, sizeof(buf), "%s  %s - %s  %s", TR(app, "Now"), t1, t2, nn.now.title);
 			ui_label_set_text(p->bar_now, buf);
 			int64_t len = nn.now.stop - nn.now.start;
 			ui_progress_set(p->bar_progress,
 					len > 0 ? (double)(now - nn.now.start) / (double)len : 0);
 		} else {
-			ui_label_set_text(p->bar_now,
-					  TR(app, "No programme information", "لا توجد معلومات عن البرامج"));
+			ui_label_set_text(p->bar_now, TR(app, "No programme information"));
 			ui_progress_set(p->bar_progress, 0);
 		}
 		if (nn.has_next) {
 			app_format_hhmm(nn.next.start, t1, sizeof(t1));
-			snprintf(buf, sizeof(buf), "%s  %s  %s", TR(app, "Next", "التالي"), t1,
-				 nn.next.title);
+			snprintf(buf, sizeof(buf), "%s  %s  %s", TR(app, "Next"), t1, nn.next.title);
 			ui_label_set_text(p->bar_next, buf);
 		} else {
 			ui_label_set_text(p->bar_next, "");
@@ -167,19 +164,17 @@ static void bar_fill(struct app_player_ui *p)
 			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		app_format_hhmm(pl->catchup_start, t1, sizeof(t1));
 		app_format_hhmm(pl->catchup_end, t2, sizeof(t2));
-		snprintf(buf, sizeof(buf), "%s  %s  %s %s - %s", TR(app, "Catch-up", "إعادة المشاهدة"), ch,
-			 day, t1, t2);
+		snprintf(buf, sizeof(buf), "%s  %s  %s %s - %s", TR(app, "Catch-up"), ch, day, t1, t2);
 		ui_label_set_text(p->bar_next, buf);
 	} else {
 		ui_label_set_text(p->bar_number, "");
-		ui_label_set_text(p->bar_next, pl->kind == LIBRARY_EPISODE ? TR(app, "Episode", "حلقة")
-									   : TR(app, "Movie", "فيلم"));
+		ui_label_set_text(p->bar_next,
+				  pl->kind == LIBRARY_EPISODE ? TR(app, "Episode") : TR(app, "Movie"));
 	}
 	ui_label_set_text(p->bar_name, pl->name);
 	ui_label_set_text(p->bar_now, pl->state == PLAYER_STATE_PAUSED
-					  ? TR(app, "Paused", "متوقف مؤقتًا")
-					  : TR(app, "FF/REW: 30 s   PLAY: pause",
-					       "تقديم/ترجيع: 30 ثانية   تشغيل: إيقاف مؤقت"));
+					  ? TR(app, "Paused")
+					  : TR(app, "FF/REW: 30 s   PLAY: pause"));
 	char pos[24], dur[24];
 	format_duration(pl->position_ms, pos, sizeof(pos));
 	format_duration(pl->duration_ms, dur, sizeof(dur));
@@ -215,15 +210,14 @@ static void stats_fill(struct app_player_ui *p)
 	char text[1024];
 	snprintf(text, sizeof(text),
 		 "%s: %s / %s\n%s: %dx%d%s\n%s: %u kb/s\n%s: %u ms\n%s: %u\n%s: %s (%s)\n%s: %u ms, %s: %u",
-		 TR(app, "Codecs", "الترميز"), in.video_codec[0] ? in.video_codec : "-",
-		 in.audio_codec[0] ? in.audio_codec : "-", TR(app, "Size", "الأبعاد"), in.width, in.height,
-		 in.interlaced ? "i" : "", TR(app, "Bitrate", "معدل البت"),
-		 in.bitrate_kbps ? in.bitrate_kbps : pl->bitrate_kbps, TR(app, "Buffer", "المخزن المؤقت"),
-		 in.buffer_ms, TR(app, "Dropped frames", "الإطارات المسقطة"), in.dropped_frames,
-		 TR(app, "Decoder", "فك الترميز"), in.decoder[0] ? in.decoder : pl->decoder,
-		 in.decoder_hardware ? TR(app, "hardware", "عتاد") : TR(app, "software", "برمجي"),
-		 TR(app, "Zap time", "زمن التبديل"), in.first_frame_ms,
-		 TR(app, "Reconnects", "إعادة الاتصال"), in.reconnects);
+		 TR(app, "Codecs"), in.video_codec[0] ? in.video_codec : "-",
+		 in.audio_codec[0] ? in.audio_codec : "-", TR(app, "Size"), in.width, in.height,
+		 in.interlaced ? "i" : "", TR(app, "Bitrate"),
+		 in.bitrate_kbps ? in.bitrate_kbps : pl->bitrate_kbps, TR(app, "Buffer"), in.buffer_ms,
+		 TR(app, "Dropped frames"), in.dropped_frames, TR(app, "Decoder"),
+		 in.decoder[0] ? in.decoder : pl->decoder,
+		 in.decoder_hardware ? TR(app, "hardware") : TR(app, "software"), TR(app, "Zap time"),
+		 in.first_frame_ms, TR(app, "Reconnects"), in.reconnects);
 	ui_label_set_text(p->stats, text);
 }
 
@@ -270,8 +264,7 @@ static void mini_draw(void *user, struct ui_draw *d, size_t i, int w, int h, boo
 		app_format_hhmm(nn.now.start, t1, sizeof(t1));
 		snprintf(line, sizeof(line), "%s %s", t1, nn.now.title);
 	} else {
-		snprintf(line, sizeof(line), "%s",
-			 TR(app, "No programme information", "لا توجد معلومات عن البرامج"));
+		snprintf(line, sizeof(line), "%s", TR(app, "No programme information"));
 	}
 	ui_draw_text(d, (struct ui_rect){ 110, h / 2, w - 130, h / 2 - 4 }, line, &se);
 }
@@ -349,7 +342,7 @@ static void zap(struct app_player_ui *p, int64_t id, const char *how)
 	int rc = app_play_live(app, id, how);
 	if (rc < 0 && !app->playing.error[0])
 		snprintf(app->playing.error, sizeof(app->playing.error), "%s",
-			 TR(app, "This channel cannot be played.", "لا يمكن تشغيل هذه القناة."));
+			 TR(app, "This channel cannot be played."));
 	prepare_for(p);
 }
 
@@ -362,8 +355,7 @@ static void digits_commit(struct app_player_ui *p)
 	int64_t id = app_live_by_number(app, number);
 	if (id == 0) {
 		char msg[128];
-		snprintf(msg, sizeof(msg), TR(app, "There is no channel %lld", "لا توجد قناة رقم %lld"),
-			 (long long)number);
+		snprintf(msg, sizeof(msg), TR(app, "There is no channel %lld"), (long long)number);
 		ui_toast_show(app->ui, msg, 2500);
 		return;
 	}
@@ -424,12 +416,10 @@ static void kick_done(struct app *app, void *arg, int rc)
 		p->kicked_id = j->stream_id;
 		char msg[512];
 		snprintf(msg, sizeof(msg), "%s (%lld/%lld)\n%s",
-			 TR(app, "Another device is using your subscription", "جهاز آخر يستخدم اشتراكك"),
-			 (long long)u->active_cons, (long long)u->max_connections,
-			 TR(app, "Press OK to watch here instead.",
-			    "اضغط موافق للمشاهدة على هذا الجهاز بدلًا منه."));
+			 TR(app, "Another device is using your subscription"), (long long)u->active_cons,
+			 (long long)u->max_connections, TR(app, "Press OK to watch here instead."));
 		snprintf(app->playing.error, sizeof(app->playing.error), "%s",
-			 TR(app, "Another device is using your subscription", "جهاز آخر يستخدم اشتراكك"));
+			 TR(app, "Another device is using your subscription"));
 		show_message(p, msg);
 		bar_hide(p);
 	} else if (still_ours) {
@@ -463,8 +453,7 @@ static void kick_check(struct app_player_ui *p)
 		return;
 	}
 	p->kick_checking = true;
-	show_message(p, TR(app, "The stream stopped. Checking your subscription...",
-			   "توقف البث. جارٍ التحقق من اشتراكك..."));
+	show_message(p, TR(app, "The stream stopped. Checking your subscription..."));
 }
 
 static void on_player_event(struct app *app, const struct player_event *ev)
@@ -784,21 +773,19 @@ struct ui_widget *app_screen_player_build(struct app *app)
 	ui_widget_set_id(p->msg, "message");
 
 	p->mini_box = panel(s, (struct ui_rect){ 60, 60, 800, 680 }, "miniguide_box");
-	ui_label_create(p->mini_box, (struct ui_rect){ 24, 0, 760, 70 }, TR(app, "Channels", "القنوات"),
-			&title);
+	ui_label_create(p->mini_box, (struct ui_rect){ 24, 0, 760, 70 }, TR(app, "Channels"), &title);
 	p->mini = ui_list_create(p->mini_box, (struct ui_rect){ 0, 74, 800, 600 }, &mini_model, p, 100);
 	ui_widget_set_id(p->mini, "miniguide");
 
 	p->stats_box = panel(s, (struct ui_rect){ 1060, 60, 800, 560 }, "streaminfo_box");
-	ui_label_create(p->stats_box, (struct ui_rect){ 30, 10, 740, 70 },
-			TR(app, "Stream information", "معلومات البث"), &title);
+	ui_label_create(p->stats_box, (struct ui_rect){ 30, 10, 740, 70 }, TR(app, "Stream information"),
+			&title);
 	struct ui_text_style st = { .size = t->text_body, .flags = UI_TEXT_WRAP, .max_lines = 10 };
 	p->stats = ui_label_create(p->stats_box, (struct ui_rect){ 30, 90, 740, 460 }, "", &st);
 	ui_widget_set_id(p->stats, "streaminfo");
 
 	p->paused = panel(s, (struct ui_rect){ 760, 60, 400, 100 }, "paused");
-	ui_label_create(p->paused, (struct ui_rect){ 0, 0, 400, 100 }, TR(app, "Paused", "متوقف مؤقتًا"),
-			&huge);
+	ui_label_create(p->paused, (struct ui_rect){ 0, 0, 400, 100 }, TR(app, "Paused"), &huge);
 
 	ui_widget_set_visible(p->entry_box, false);
 	ui_widget_set_visible(p->msg_box, false);

@@ -42,13 +42,13 @@ static const char *kind_text(const struct app *app, enum result_kind k)
 {
 	switch (k) {
 	case R_CHANNEL:
-		return TR(app, "Channel", "قناة");
+		return TR(app, "Channel");
 	case R_PROGRAMME:
-		return TR(app, "Programme", "برنامج");
+		return TR(app, "Programme");
 	case R_MOVIE:
-		return TR(app, "Movie", "فيلم");
+		return TR(app, "Movie");
 	default:
-		return TR(app, "Series", "مسلسل");
+		return TRC(app, "kind", "Series");
 	}
 }
 
@@ -120,8 +120,8 @@ static void add_programmes(struct search *s)
 		time_text(p->start, from, sizeof(from));
 		time_text(p->stop, to, sizeof(to));
 		if (p->start <= now && now < p->stop)
-			snprintf(r->detail, sizeof(r->detail), "%s · %s %s-%s", ch.name,
-				 TR(app, "now", "الآن"), from, to);
+			snprintf(r->detail, sizeof(r->detail), "%s · %s %s-%s", ch.name, TR(app, "now"), from,
+				 to);
 		else
 			snprintf(r->detail, sizeof(r->detail), "%s · %s-%s", ch.name, from, to);
 	}
@@ -148,13 +148,11 @@ static void search_run(struct search *s)
 	char hint[400];
 	if (blank)
 		snprintf(hint, sizeof(hint), "%s",
-			 TR(app, "Type a name: channels, programmes, movies and series appear as you type.",
-			    "اكتب اسمًا: تظهر القنوات والبرامج والأفلام والمسلسلات أثناء الكتابة."));
+			 TR(app, "Type a name: channels, programmes, movies and series appear as you type."));
 	else if (s->n == 0)
-		snprintf(hint, sizeof(hint), "%s \"%s\"", TR(app, "Nothing found for", "لا توجد نتائج لـ"),
-			 s->query);
+		snprintf(hint, sizeof(hint), "%s \"%s\"", TR(app, "Nothing found for"), s->query);
 	else
-		snprintf(hint, sizeof(hint), "%zu %s", s->n, TR(app, "results", "نتيجة"));
+		snprintf(hint, sizeof(hint), "%zu %s", s->n, TR(app, "results"));
 	ui_label_set_text(s->hint, hint);
 	ui_list_set_index(s->list, 0);
 	ui_list_refresh(s->list);
@@ -225,16 +223,14 @@ static void results_activate(void *user, size_t i)
 		} else {
 			char at[16], msg[400];
 			time_text(r.start, at, sizeof(at));
-			snprintf(msg, sizeof(msg), "%s %s: %s", TR(app, "Starts at", "يبدأ في"), at,
-				 r.detail);
+			snprintf(msg, sizeof(msg), "%s %s: %s", TR(app, "Starts at"), at, r.detail);
 			ui_toast_show(app->ui, msg, 4000);
 		}
 		break;
 	}
 	if (rc < 0 && rc != -EACCES)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error
-						    : TR(app, "This cannot be opened.", "تعذّر فتح هذا."),
+			      app->playing.error[0] ? app->playing.error : TR(app, "This cannot be opened."),
 			      4000);
 }
 
@@ -286,9 +282,7 @@ static bool screen_keys(void *user, struct ui_widget *screen, enum plat_action a
 	bool on = library_favourite_is(app->library, k, id) != 1;
 	if (library_favourite_set(app->library, k, id, on) == 0)
 		ui_toast_show(app->ui,
-			      on ? TR(app, "Added to favourites", "أضيف إلى المفضلة")
-				 : TR(app, "Removed from favourites", "أزيل من المفضلة"),
-			      2000);
+			      on ? TR(app, "Added to favourites") : TR(app, "Removed from favourites"), 2000);
 	if (app->on_refresh[APP_SCREEN_FAVOURITES])
 		app->on_refresh[APP_SCREEN_FAVOURITES](app);
 	return true;
@@ -333,7 +327,7 @@ struct ui_widget *app_screen_search_build(struct app *app)
 	struct ui_widget *scr = s->screen = ui_screen_create(app->ui, "search");
 	if (!scr)
 		return NULL;
-	app_vod_header(app, scr, TR(app, "Search", "البحث"));
+	app_vod_header(app, scr, TR(app, "Search"));
 	ui_screen_on_action(scr, screen_keys, s);
 	s->kb = ui_keyboard_create(scr, (struct ui_rect){ 60, 140, 1000, 620 },
 				   app->rtl ? UI_KB_ARABIC : UI_KB_LATIN, kb_done, s);

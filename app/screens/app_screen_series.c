@@ -183,7 +183,7 @@ static void grid_draw(void *user, struct ui_draw *d, size_t i, int w, int h, boo
 		return;
 	if (sh->locked && !s->unlocked) {
 		ui_draw_fill(d, (struct ui_rect){ 16, 16, w - 32, h - 110 }, t->surface_alt);
-		ui_draw_text(d, (struct ui_rect){ 16, 16, w - 32, h - 110 }, TR(s->app, "Locked", "مقفل"),
+		ui_draw_text(d, (struct ui_rect){ 16, 16, w - 32, h - 110 }, TR(s->app, "Locked"),
 			     &(struct ui_text_style){ .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER });
 		return;
 	}
@@ -211,10 +211,7 @@ static void grid_activate(void *user, size_t i)
 	if (!sh)
 		return;
 	if (sh->locked && !s->unlocked) {
-		ui_toast_show(s->app->ui,
-			      TR(s->app, "This series is locked by parental control",
-				 "هذا المسلسل مقفل بواسطة الرقابة الأبوية"),
-			      3000);
+		ui_toast_show(s->app->ui, TR(s->app, "This series is locked by parental control"), 3000);
 		return;
 	}
 	struct show copy = *sh;
@@ -243,13 +240,13 @@ static void cats_load(struct series *s)
 	int64_t keep = s->n_cats ? s->cats[s->cat].id : -1;
 	s->n_cats = 1;
 	s->cats[0].id = -1;
-	snprintf(s->cats[0].name, sizeof(s->cats[0].name), "%s", TR(s->app, "All series", "كل المسلسلات"));
+	snprintf(s->cats[0].name, sizeof(s->cats[0].name), "%s", TR(s->app, "All series"));
 	s->n_locked = 0;
 	library_categories(s->app->library, LIBRARY_SERIES, cat_row, s);
 	if (s->n_locked && !s->unlocked && s->n_cats < CAT_MAX) {
 		s->cats[s->n_cats].id = CAT_LOCKED;
 		snprintf(s->cats[s->n_cats].name, sizeof(s->cats[0].name), "%s",
-			 TR(s->app, "Locked categories (PIN)", "الفئات المقفلة (بالرمز)"));
+			 TR(s->app, "Locked categories (PIN)"));
 		s->n_cats++;
 	}
 	s->cat = 0;
@@ -273,15 +270,13 @@ static void shows_load(struct series *s)
 		ui_label_set_text(
 		    s->empty,
 		    cat_id(s) == CAT_LOCKED
-			? TR(s->app, "Press OK and type the parental PIN to show the locked categories.",
-			     "اضغط موافق واكتب رمز الرقابة الأبوية لإظهار الفئات المقفلة.")
-			: TR(s->app,
-			     "No series here yet. The catalogue is still loading, or this category is empty.",
-			     "لا توجد مسلسلات هنا بعد. ما زال الفهرس قيد التحميل أو أن هذه الفئة فارغة."));
+			? TR(s->app, "Press OK and type the parental PIN to show the locked categories.")
+			: TR(s->app, "No series here yet. The catalogue is still loading, or this category "
+				     "is empty."));
 	}
 	if (s->count_label) {
 		char text[64];
-		snprintf(text, sizeof(text), "%zu %s", n, TR(s->app, "series", "مسلسل"));
+		snprintf(text, sizeof(text), "%zu %s", n, TR(s->app, "series"));
 		ui_label_set_text(s->count_label, text);
 	}
 }
@@ -310,7 +305,7 @@ static void season_text(const struct series *s, size_t i, char *buf, size_t cap)
 	if (se->name[0])
 		snprintf(buf, cap, "%s", se->name);
 	else
-		snprintf(buf, cap, "%s %d", TR(s->app, "Season", "الموسم"), se->number);
+		snprintf(buf, cap, "%s %d", TR(s->app, "Season"), se->number);
 }
 
 static void seasons_draw(void *user, struct ui_draw *d, size_t i, int w, int h, bool focused)
@@ -364,7 +359,7 @@ static size_t episodes_count(void *user)
 
 static void episode_text(const struct series *s, const struct app_vod_episode *e, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s%d  %s", TR(s->app, "E", "ح"), e->episode, e->title);
+	snprintf(buf, cap, "%s%d  %s", TR(s->app, "E"), e->episode, e->title);
 }
 
 static void episodes_draw(void *user, struct ui_draw *d, size_t i, int w, int h, bool focused)
@@ -427,10 +422,10 @@ static void episode_choose(struct series *s, const struct app_vod_episode *e)
 		s->playing = *e;
 		char pos[32], resume[96], msg[400];
 		app_vod_clock_text(at, pos, sizeof(pos));
-		snprintf(resume, sizeof(resume), "%s %s", TR(app, "Resume from", "استئناف من"), pos);
-		snprintf(msg, sizeof(msg), "%s %d · %s%d  %s", TR(app, "Season", "الموسم"), e->season,
-			 TR(app, "E", "ح"), e->episode, e->title);
-		const char *buttons[] = { resume, TR(app, "Play from start", "تشغيل من البداية") };
+		snprintf(resume, sizeof(resume), "%s %s", TR(app, "Resume from"), pos);
+		snprintf(msg, sizeof(msg), "%s %d · %s%d  %s", TR(app, "Season"), e->season, TR(app, "E"),
+			 e->episode, e->title);
+		const char *buttons[] = { resume, TR(app, "Play from start") };
 		ui_dialog_open(app->ui, s->cur.name, msg, buttons, 2, resume_answer, s);
 		return;
 	}
@@ -468,15 +463,14 @@ static void play_episode(struct series *s, const struct app_vod_episode *e)
 	struct app *app = s->app;
 	struct app_vod_episode ep = *e;
 	char name[400];
-	snprintf(name, sizeof(name), "%s · %s%d %s%d", ep.series_name, TR(app, "S", "م"), ep.season,
-		 TR(app, "E", "ح"), ep.episode);
+	snprintf(name, sizeof(name), "%s · %s%d %s%d", ep.series_name, TR(app, "S"), ep.season, TR(app, "E"),
+		 ep.episode);
 	app_vod_episode_remember(app, &ep);
 	int rc = app_play_episode(app, ep.id, ep.ext, name);
 	if (rc < 0) {
 		ui_toast_show(app->ui,
-			      app->playing.error[0]
-				  ? app->playing.error
-				  : TR(app, "This episode cannot be played.", "لا يمكن تشغيل هذه الحلقة."),
+			      app->playing.error[0] ? app->playing.error
+						    : TR(app, "This episode cannot be played."),
 			      4000);
 		return;
 	}
@@ -506,16 +500,14 @@ static void series_ended(struct app *app)
 		return;
 	const struct app_vod_episode *next = episode_after(s, s->playing.id);
 	if (!next) {
-		ui_toast_show(app->ui, TR(app, "That was the last episode.", "كانت هذه الحلقة الأخيرة."),
-			      4000);
+		ui_toast_show(app->ui, TR(app, "That was the last episode."), 4000);
 		return;
 	}
 	char msg[400];
-	snprintf(msg, sizeof(msg), "%s %d · %s%d  %s", TR(app, "Season", "الموسم"), next->season,
-		 TR(app, "E", "ح"), next->episode, next->title);
-	const char *buttons[] = { TR(app, "Play next", "شغّل التالية"), TR(app, "Not now", "ليس الآن") };
-	if (ui_dialog_open(app->ui, TR(app, "Next episode", "الحلقة التالية"), msg, buttons, 2, next_answer,
-			   s) == 0)
+	snprintf(msg, sizeof(msg), "%s %d · %s%d  %s", TR(app, "Season"), next->season, TR(app, "E"),
+		 next->episode, next->title);
+	const char *buttons[] = { TR(app, "Play next"), TR(app, "Not now") };
+	if (ui_dialog_open(app->ui, TR(app, "Next episode"), msg, buttons, 2, next_answer, s) == 0)
 		s->offering = true;
 }
 
@@ -658,8 +650,8 @@ static void resume_button(struct series *s)
 	if (s->resume_ep >= 0) {
 		const struct app_vod_episode *e = &s->info.eps[s->resume_ep];
 		char text[160];
-		snprintf(text, sizeof(text), "%s %s%d %s%d", TR(app, "Continue", "متابعة"), TR(app, "S", "م"),
-			 e->season, TR(app, "E", "ح"), e->episode);
+		snprintf(text, sizeof(text), "%s %s%d %s%d", TR(app, "Continue"), TR(app, "S"), e->season,
+			 TR(app, "E"), e->episode);
 		ui_button_set_text(s->d_resume, text);
 	}
 	ui_widget_set_visible(s->d_resume, s->resume_ep >= 0);
@@ -671,8 +663,8 @@ static void fav_button(struct series *s)
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)s->cur.id);
 	int fav = library_favourite_is(s->app->library, LIBRARY_SERIES, id);
-	ui_button_set_text(s->d_fav, fav == 1 ? TR(s->app, "Remove from favourites", "إزالة من المفضلة")
-					      : TR(s->app, "Add to favourites", "إضافة إلى المفضلة"));
+	ui_button_set_text(s->d_fav,
+			   fav == 1 ? TR(s->app, "Remove from favourites") : TR(s->app, "Add to favourites"));
 }
 
 static void index_seasons(struct series *s)
@@ -708,21 +700,18 @@ static void info_done(struct app *app, void *arg, int rc)
 				n += (size_t)snprintf(meta, sizeof(meta), "%.4s", s->info.release);
 			if (s->info.rating > 0 && n < sizeof(meta))
 				n += (size_t)snprintf(meta + n, sizeof(meta) - n, "%s%s %.1f",
-						      n ? "  ·  " : "", TR(app, "Rating", "التقييم"),
-						      s->info.rating);
+						      n ? "  ·  " : "", TR(app, "Rating"), s->info.rating);
 			if (s->info.genre[0] && n < sizeof(meta))
 				n += (size_t)snprintf(meta + n, sizeof(meta) - n, "%s%s", n ? "  ·  " : "",
 						      s->info.genre);
 			if (n < sizeof(meta))
 				snprintf(meta + n, sizeof(meta) - n, "%s%zu %s", n ? "  ·  " : "",
-					 s->info.n_eps, TR(app, "episodes", "حلقة"));
+					 s->info.n_eps, TR(app, "episodes"));
 			ui_label_set_text(s->d_meta, meta);
 			ui_label_set_text(s->d_plot, s->info.plot);
 			if (s->info.cover[0])
 				ui_image_set_url(s->d_cover, s->info.cover);
-			ui_label_set_text(s->d_status,
-					  s->info.n_eps ? ""
-							: TR(app, "No episodes yet.", "لا توجد حلقات بعد."));
+			ui_label_set_text(s->d_status, s->info.n_eps ? "" : TR(app, "No episodes yet."));
 			resume_button(s);
 			s->season = 0;
 			if (s->resume_ep >= 0)
@@ -742,8 +731,7 @@ static void info_done(struct app *app, void *arg, int rc)
 		} else {
 			ui_label_set_text(s->d_status,
 					  rc == -ENOTCONN
-					      ? TR(app, "Episodes need a connection to the server.",
-						   "الحلقات تحتاج إلى اتصال بالخادم.")
+					      ? TR(app, "Episodes need a connection to the server.")
 					      : xt_strerror(rc));
 		}
 	}
@@ -763,7 +751,7 @@ static void details_show(struct series *s, const struct show *sh)
 	ui_label_set_text(s->d_title, sh->name);
 	ui_label_set_text(s->d_meta, sh->year > 0 ? "" : "");
 	ui_label_set_text(s->d_plot, "");
-	ui_label_set_text(s->d_status, TR(app, "Loading episodes…", "جار تحميل الحلقات…"));
+	ui_label_set_text(s->d_status, TR(app, "Loading episodes…"));
 	ui_image_set_url(s->d_cover, sh->cover);
 	ui_widget_set_visible(s->d_resume, false);
 	ui_widget_set_rect(s->d_fav, (struct ui_rect){ 0, 0, 440, 90 });
@@ -807,8 +795,7 @@ static void click_fav(void *user, struct ui_widget *w)
 	bool on = library_favourite_is(s->app->library, LIBRARY_SERIES, id) != 1;
 	if (library_favourite_set(s->app->library, LIBRARY_SERIES, id, on) == 0)
 		ui_toast_show(s->app->ui,
-			      on ? TR(s->app, "Added to favourites", "أضيف إلى المفضلة")
-				 : TR(s->app, "Removed from favourites", "أزيل من المفضلة"),
+			      on ? TR(s->app, "Added to favourites") : TR(s->app, "Removed from favourites"),
 			      2000);
 	fav_button(s);
 	if (s->app->on_refresh[APP_SCREEN_FAVOURITES])
@@ -862,10 +849,7 @@ static void pin_done(void *user, struct ui_widget *w, const char *text)
 	s->unlocked = true;
 	if (ui_screen_top(app->ui) == s->pin)
 		ui_screen_pop(app->ui);
-	ui_toast_show(app->ui,
-		      TR(app, "Locked categories are shown until Qanat is closed.",
-			 "تظهر الفئات المقفلة حتى إغلاق قناة."),
-		      4000);
+	ui_toast_show(app->ui, TR(app, "Locked categories are shown until Qanat is closed."), 4000);
 	series_refresh(app);
 }
 
@@ -915,10 +899,7 @@ int app_series_open(struct app *app, int64_t id)
 	if (rc < 0 || f.n == 0)
 		return rc < 0 ? rc : -ENOENT;
 	if (sh[0].locked && !s->unlocked) {
-		ui_toast_show(app->ui,
-			      TR(app, "This series is locked by parental control",
-				 "هذا المسلسل مقفل بواسطة الرقابة الأبوية"),
-			      3000);
+		ui_toast_show(app->ui, TR(app, "This series is locked by parental control"), 3000);
 		return -EACCES;
 	}
 	details_show(s, &sh[0]);
@@ -941,7 +922,7 @@ struct ui_widget *app_screen_series_build(struct app *app)
 	struct ui_widget *scr = s->screen = ui_screen_create(app->ui, "series");
 	if (!scr)
 		return NULL;
-	app_vod_header(app, scr, TR(app, "Series", "المسلسلات"));
+	app_vod_header(app, scr, TR(app, "Series"));
 	struct ui_text_style dim = { .size = t->text_small,
 				     .color = t->text_dim,
 				     .flags = UI_TEXT_MIDDLE | UI_TEXT_END };
@@ -956,17 +937,14 @@ struct ui_widget *app_screen_series_build(struct app *app)
 				      .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER | UI_TEXT_WRAP };
 	s->empty = ui_label_create(
 	    scr, (struct ui_rect){ 600, 400, 1240, 200 },
-	    TR(app, "No series here yet. The catalogue is still loading, or this category is empty.",
-	       "لا توجد مسلسلات هنا بعد. ما زال الفهرس قيد التحميل أو أن هذه الفئة فارغة."),
-	    &body);
+	    TR(app, "No series here yet. The catalogue is still loading, or this category is empty."), &body);
 	ui_widget_set_id(s->empty, "empty");
 	ui_list_set_index(s->cats_list, s->cat);
 	shows_load(s);
 	build_details(s);
-	s->pin = app_vod_pin_screen(app,
-				    TR(app, "Type the parental PIN to show the locked categories, then Done.",
-				       "اكتب رمز الرقابة الأبوية لإظهار الفئات المقفلة ثم اختر تم."),
-				    pin_done, s, &s->pin_kb);
+	s->pin = app_vod_pin_screen(
+	    app, TR(app, "Type the parental PIN to show the locked categories, then Done."), pin_done, s,
+	    &s->pin_kb);
 	ui_widget_focus(s->count ? s->grid : s->cats_list);
 	app->on_refresh[APP_SCREEN_SERIES] = series_refresh;
 	return scr;

@@ -63,16 +63,15 @@ static const int shifts[] = { -180, -120, -60, -30, 0, 30, 60, 120, 180 };
 static const char *lang_name(const struct app *app, const char *code, bool subs)
 {
 	static const struct {
-		const char *code, *en, *ar;
-	} names[] = { { "ara", "Arabic", "العربية" },    { "eng", "English", "الإنجليزية" },
-		      { "fra", "French", "الفرنسية" },   { "tur", "Turkish", "التركية" },
-		      { "urd", "Urdu", "الأردية" },      { "hin", "Hindi", "الهندية" },
-		      { "spa", "Spanish", "الإسبانية" }, { "deu", "German", "الألمانية" } };
+		const char *code, *name; /* name: an English msgid */
+	} names[] = { { "ara", N_("Arabic") },  { "eng", N_("English") }, { "fra", N_("French") },
+		      { "tur", N_("Turkish") }, { "urd", N_("Urdu") },    { "hin", N_("Hindi") },
+		      { "spa", N_("Spanish") }, { "deu", N_("German") } };
 	if (!code[0])
-		return subs ? TR(app, "Off", "إيقاف") : TR(app, "Stream default", "افتراضي البث");
+		return subs ? TR(app, "Off") : TR(app, "Stream default");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(names[i].code, code) == 0)
-			return TR(app, names[i].en, names[i].ar);
+			return TR(app, names[i].name);
 	return code;
 }
 
@@ -84,50 +83,49 @@ static void row_text(const struct settings *s, size_t row, char *key, size_t kca
 	char buf[64];
 	switch (row) {
 	case ROW_LANG:
-		k = TR(app, "Language", "اللغة");
+		k = TR(app, "Language");
 		v = strcmp(st->lang, "ar") == 0 ? "العربية" : "English";
 		break;
 	case ROW_FORMAT:
-		k = TR(app, "Live format", "صيغة البث المباشر");
+		k = TR(app, "Live format");
 		v = strcmp(st->live_format, "m3u8") == 0 ? "HLS" : "MPEG-TS";
 		break;
 	case ROW_AUDIO:
-		k = TR(app, "Audio language", "لغة الصوت");
+		k = TR(app, "Audio language");
 		v = lang_name(app, st->audio_lang, false);
 		break;
 	case ROW_SUBS:
-		k = TR(app, "Subtitles", "الترجمة");
+		k = TR(app, "Subtitles");
 		v = lang_name(app, st->sub_lang, true);
 		break;
 	case ROW_SHIFT:
-		k = TR(app, "Guide time shift", "إزاحة وقت الدليل");
-		snprintf(buf, sizeof(buf), "%+d %s", st->guide_shift_min, TR(app, "min", "د"));
-		v = st->guide_shift_min ? buf : TR(app, "None", "بدون");
+		k = TR(app, "Guide time shift");
+		snprintf(buf, sizeof(buf), "%+d %s", st->guide_shift_min, TR(app, "min"));
+		v = st->guide_shift_min ? buf : TR(app, "None");
 		break;
 	case ROW_PIN:
-		k = TR(app, "Parental PIN", "رمز الرقابة الأبوية");
-		v = library_pin_check(app->library, "") == -ENOENT
-			? TR(app, "Not set: set one", "غير محدد: عيّن رمزًا")
-			: TR(app, "Set: change it", "محدد: غيّره");
+		k = TR(app, "Parental PIN");
+		v = library_pin_check(app->library, "") == -ENOENT ? TR(app, "Not set: set one")
+								   : TR(app, "Set: change it");
 		break;
 	case ROW_QOE:
-		k = TR(app, "Report playback quality", "إرسال جودة التشغيل");
-		v = st->qoe ? TR(app, "On", "تشغيل") : TR(app, "Off", "إيقاف");
+		k = TR(app, "Report playback quality");
+		v = st->qoe ? TR(app, "On") : TR(app, "Off");
 		break;
 	case ROW_CACHE:
-		k = TR(app, "Clear cache", "مسح الذاكرة المؤقتة");
-		v = TR(app, "Pictures", "الصور");
+		k = TR(app, "Clear cache");
+		v = TR(app, "Pictures");
 		break;
 	case ROW_ABOUT:
-		k = TR(app, "About", "حول");
+		k = TR(app, "About");
 		v = QANAT_VERSION;
 		break;
 	case ROW_DIAG:
-		k = TR(app, "Diagnostics", "التشخيص");
+		k = TR(app, "Diagnostics");
 		v = "";
 		break;
 	case ROW_KEYS:
-		k = TR(app, "Remote and keyboard keys", "أزرار جهاز التحكم ولوحة المفاتيح");
+		k = TR(app, "Remote and keyboard keys");
 		v = "";
 		break;
 	}
@@ -139,40 +137,31 @@ static const char *row_help(const struct app *app, size_t row)
 {
 	switch (row) {
 	case ROW_LANG:
-		return TR(app, "OK switches between English and Arabic; the layout turns right to left.",
-			  "زر موافق يبدّل بين الإنجليزية والعربية؛ ويصبح الاتجاه من اليمين إلى اليسار.");
+		return TR(app, "OK switches between English and Arabic; the layout turns right to left.");
 	case ROW_FORMAT:
 		return TR(app,
 			  "MPEG-TS starts channels fastest; HLS passes some networks better. Used from the "
-			  "next channel.",
-			  "MPEG-TS أسرع في بدء القنوات و HLS يعبر بعض الشبكات بشكل أفضل. يطبّق من القناة "
-			  "التالية.");
+			  "next channel.");
 	case ROW_AUDIO:
 	case ROW_SUBS:
-		return TR(app, "OK picks the next language. Used when a stream carries it.",
-			  "زر موافق يختار اللغة التالية. تُستخدم عندما يحملها البث.");
+		return TR(app, "OK picks the next language. Used when a stream carries it.");
 	case ROW_SHIFT:
-		return TR(app, "Moves every guide time, for panels whose guide is in the wrong time zone.",
-			  "يزيح كل أوقات الدليل، للخوادم التي دليلها في منطقة زمنية خاطئة.");
+		return TR(app, "Moves every guide time, for panels whose guide is in the wrong time zone.");
 	case ROW_PIN:
-		return TR(app, "The PIN unlocks categories hidden by the parental lock (4 to 16 characters).",
-			  "الرمز يفتح الفئات المخفية بالرقابة الأبوية (من 4 إلى 16 حرفًا).");
+		return TR(app,
+			  "The PIN unlocks categories hidden by the parental lock (4 to 16 characters).");
 	case ROW_QOE:
-		return TR(app, "Lets your provider see start times, stalls and errors (never your password).",
-			  "يتيح لمزوّد الخدمة رؤية أوقات البدء والتوقفات والأخطاء (دون كلمة المرور).");
+		return TR(app,
+			  "Lets your provider see start times, stalls and errors (never your password).");
 	case ROW_CACHE:
 		return TR(app,
-			  "Deletes the stored channel logos and posters; they download again when shown.",
-			  "يحذف شعارات القنوات والملصقات المحفوظة؛ وتُنزّل مجددًا عند عرضها.");
+			  "Deletes the stored channel logos and posters; they download again when shown.");
 	case ROW_ABOUT:
-		return TR(app, "Versions, this device and the panel in use.",
-			  "الإصدارات وهذا الجهاز والخادم المستخدم.");
+		return TR(app, "Versions, this device and the panel in use.");
 	case ROW_DIAG:
-		return TR(app, "The report support receives with a request (no password in it).",
-			  "التقرير الذي يتلقاه الدعم مع الطلب (لا يحتوي على كلمة المرور).");
+		return TR(app, "The report support receives with a request (no password in it).");
 	default:
-		return TR(app, "What each remote button and desktop key does.",
-			  "وظيفة كل زر في جهاز التحكم وكل مفتاح في لوحة المفاتيح.");
+		return TR(app, "What each remote button and desktop key does.");
 	}
 }
 
@@ -220,9 +209,9 @@ static void switch_language(void *user)
 {
 	struct app *app = user;
 	bool ar = strcmp(app->settings.lang, "ar") != 0;
-	snprintf(app->settings.lang, sizeof(app->settings.lang), "%s", ar ? "ar" : "en");
-	app->rtl = ar;
-	ui_ctx_set_rtl(app->ui, ar);
+	if (app_set_language(app, ar ? "ar" : "en") < 0)
+		return;
+	ui_ctx_set_rtl(app->ui, app->rtl);
 	app_settings_save(app);
 	/* every screen chose its strings when built: build them again in the new language */
 	app_screens_reset(app);
@@ -235,11 +224,9 @@ static void switch_language(void *user)
 static void pin_prompt(struct settings *s)
 {
 	struct app *app = s->app;
-	ui_label_set_text(s->pin_prompt,
-			  s->pin_need_old && !s->pin_have_old
-			      ? TR(app, "Type the current PIN, then Done.", "اكتب الرمز الحالي ثم اختر تم.")
-			      : TR(app, "Type the new PIN (4 to 16 characters), then Done.",
-				   "اكتب الرمز الجديد (من 4 إلى 16 حرفًا) ثم اختر تم."));
+	ui_label_set_text(s->pin_prompt, s->pin_need_old && !s->pin_have_old
+					     ? TR(app, "Type the current PIN, then Done.")
+					     : TR(app, "Type the new PIN (4 to 16 characters), then Done."));
 	ui_keyboard_set_text(s->pin_kb, "");
 }
 
@@ -249,7 +236,7 @@ static void pin_entered(void *user, struct ui_widget *w, const char *text)
 	struct app *app = s->app;
 	if (s->pin_need_old && !s->pin_have_old) {
 		if (library_pin_check(app->library, text) != 0) {
-			ui_toast_show(app->ui, TR(app, "That PIN is not right.", "الرمز غير صحيح."), 3000);
+			ui_toast_show(app->ui, TR(app, "That PIN is not right."), 3000);
 			ui_keyboard_set_text(s->pin_kb, "");
 			return;
 		}
@@ -261,14 +248,11 @@ static void pin_entered(void *user, struct ui_widget *w, const char *text)
 	int rc = library_pin_set(app->library, s->pin_need_old ? s->old_pin : NULL, text);
 	memset(s->old_pin, 0, sizeof(s->old_pin));
 	if (rc == -EINVAL) {
-		ui_toast_show(app->ui, TR(app, "A PIN has 4 to 16 characters.", "الرمز من 4 إلى 16 حرفًا."),
-			      3000);
+		ui_toast_show(app->ui, TR(app, "A PIN has 4 to 16 characters."), 3000);
 		ui_keyboard_set_text(s->pin_kb, "");
 		return;
 	}
-	ui_toast_show(app->ui,
-		      rc == 0 ? TR(app, "PIN saved.", "تم حفظ الرمز.")
-			      : TR(app, "The PIN could not be saved.", "تعذّر حفظ الرمز."),
+	ui_toast_show(app->ui, rc == 0 ? TR(app, "PIN saved.") : TR(app, "The PIN could not be saved."),
 		      3000);
 	if (ui_screen_top(app->ui) == s->pin)
 		ui_screen_pop(app->ui);
@@ -342,14 +326,14 @@ static void fill_about(struct settings *s)
 {
 	struct app *app = s->app;
 	s->n_rows[PAGE_ABOUT] = 0;
-	page_add(s, PAGE_ABOUT, TR(app, "Version", "الإصدار"), QANAT_VERSION);
-	page_add(s, PAGE_ABOUT, TR(app, "Architecture", "المعمارية"), QANAT_ARCH);
+	page_add(s, PAGE_ABOUT, TR(app, "Version"), QANAT_VERSION);
+	page_add(s, PAGE_ABOUT, TR(app, "Architecture"), QANAT_ARCH);
 	json_t *d = app_vod_diagnostics(app);
 	const char *device = json_string_value(json_object_get(d, "device"));
 	const char *panel = json_string_value(json_object_get(d, "panel"));
-	page_add(s, PAGE_ABOUT, TR(app, "Device", "الجهاز"), device ? device : "-");
-	page_add(s, PAGE_ABOUT, TR(app, "Panel in use", "الخادم المستخدم"), panel ? panel : "-");
-	page_add(s, PAGE_ABOUT, TR(app, "Provider", "مزوّد الخدمة"), app->prov.name[0] ? app->prov.name : "-");
+	page_add(s, PAGE_ABOUT, TR(app, "Device"), device ? device : "-");
+	page_add(s, PAGE_ABOUT, TR(app, "Panel in use"), panel ? panel : "-");
+	page_add(s, PAGE_ABOUT, TR(app, "Provider"), app->prov.name[0] ? app->prov.name : "-");
 	page_add(s, PAGE_ABOUT, "SQLite", sqlite3_libversion());
 	page_add(s, PAGE_ABOUT, "Jansson", JANSSON_VERSION);
 	SDL_version v;
@@ -374,12 +358,10 @@ static void fill_keys(struct settings *s)
 	struct app *app = s->app;
 	s->n_rows[PAGE_KEYS] = 0;
 	if (!app->keymap) {
-		page_add(s, PAGE_KEYS, TR(app, "Keys", "المفاتيح"),
+		page_add(s, PAGE_KEYS, TR(app, "Keys"),
 			 TR(app,
 			    "built-in: arrows, Enter, Escape/Backspace, PageUp/Down, digits, F1-F4 colours, "
-			    "e i m, space, q",
-			    "المدمجة: الأسهم، Enter، Escape/Backspace، PageUp/Down، الأرقام، F1-F4 للألوان، "
-			    "e i m، المسافة، q"));
+			    "e i m, space, q"));
 		return;
 	}
 	for (int a = PLAT_ACT_NONE + 1; a < PLAT_ACT_COUNT; a++) {
@@ -387,18 +369,16 @@ static void fill_keys(struct settings *s)
 		size_t n = 0;
 		int code = plat_keymap_remote_code_for(app->keymap, (enum plat_action)a);
 		const char *rname = code >= 0 ? plat_keymap_code_name((unsigned)code) : NULL;
-		n += (size_t)snprintf(keys, sizeof(keys), "%s %s", TR(app, "remote", "جهاز التحكم"),
-				      rname ? rname : "-");
+		n += (size_t)snprintf(keys, sizeof(keys), "%s %s", TR(app, "remote"), rname ? rname : "-");
 		size_t before = n;
 		for (int sc = 0; sc < SDL_NUM_SCANCODES && n < sizeof(keys) - 40; sc++) {
 			SDL_Keycode kc = SDL_GetKeyFromScancode((SDL_Scancode)sc);
 			if (kc == SDLK_UNKNOWN ||
 			    plat_keymap_keyboard(app->keymap, kc) != (enum plat_action)a)
 				continue;
-			n +=
-			    (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s",
-					     n == before ? TR(app, ", keyboard ", "، لوحة المفاتيح ") : " / ",
-					     SDL_GetKeyName(kc));
+			n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s",
+					      n == before ? TR(app, ", keyboard ") : " / ",
+					      SDL_GetKeyName(kc));
 		}
 		page_add(s, PAGE_KEYS, plat_action_name((enum plat_action)a), keys);
 	}
@@ -519,13 +499,9 @@ static void rows_activate(void *user, size_t i)
 		snprintf(dir, sizeof(dir), "%s/images", app->cache_dir);
 		int n = clear_dir(dir);
 		if (n >= 0)
-			snprintf(msg, sizeof(msg),
-				 TR(app, "Cache cleared: %d files removed.",
-				    "تم مسح الذاكرة المؤقتة: حُذف %d ملف."),
-				 n);
+			snprintf(msg, sizeof(msg), TR(app, "Cache cleared: %d files removed."), n);
 		else
-			snprintf(msg, sizeof(msg), "%s",
-				 TR(app, "The cache could not be cleared.", "تعذّر مسح الذاكرة المؤقتة."));
+			snprintf(msg, sizeof(msg), "%s", TR(app, "The cache could not be cleared."));
 		ui_toast_show(app->ui, msg, 3000);
 		return;
 	}
@@ -540,7 +516,7 @@ static void rows_activate(void *user, size_t i)
 		return;
 	}
 	if (app_settings_save(app) < 0)
-		ui_toast_show(app->ui, TR(app, "The setting could not be saved.", "تعذّر حفظ الإعداد."), 3000);
+		ui_toast_show(app->ui, TR(app, "The setting could not be saved."), 3000);
 	ui_list_refresh(s->list);
 }
 
@@ -571,7 +547,7 @@ static void build_pin(struct settings *s)
 	struct ui_widget *scr = s->pin = ui_screen_create(app->ui, "pin");
 	if (!scr)
 		return;
-	app_vod_header(app, scr, TR(app, "Parental PIN", "رمز الرقابة الأبوية"));
+	app_vod_header(app, scr, TR(app, "Parental PIN"));
 	s->pin_kb =
 	    ui_keyboard_create(scr, (struct ui_rect){ 260, 220, 1400, 640 }, UI_KB_LATIN, pin_entered, s);
 	ui_widget_set_id(s->pin_kb, "keyboard");
@@ -609,7 +585,7 @@ struct ui_widget *app_screen_settings_build(struct app *app)
 	struct ui_widget *scr = s->screen = ui_screen_create(app->ui, "settings");
 	if (!scr)
 		return NULL;
-	app_vod_header(app, scr, TR(app, "Settings", "الإعدادات"));
+	app_vod_header(app, scr, TR(app, "Settings"));
 	s->list = ui_list_create(scr, (struct ui_rect){ 60, 140, 1120, 900 }, &rows_model, s, 80);
 	ui_widget_set_id(s->list, "settings");
 	struct ui_text_style help = { .size = t->text_body,
@@ -620,10 +596,9 @@ struct ui_widget *app_screen_settings_build(struct app *app)
 	    ui_label_create(scr, (struct ui_rect){ 1240, 160, 620, 600 }, row_help(app, ROW_LANG), &help);
 	ui_widget_set_id(s->help, "help");
 	build_pin(s);
-	build_page(s, PAGE_ABOUT, "about", TR(app, "About", "حول"), &about_model);
-	build_page(s, PAGE_DIAG, "diagnostics", TR(app, "Diagnostics", "التشخيص"), &diag_model);
-	build_page(s, PAGE_KEYS, "keys",
-		   TR(app, "Remote and keyboard keys", "أزرار جهاز التحكم ولوحة المفاتيح"), &keys_model);
+	build_page(s, PAGE_ABOUT, "about", TR(app, "About"), &about_model);
+	build_page(s, PAGE_DIAG, "diagnostics", TR(app, "Diagnostics"), &diag_model);
+	build_page(s, PAGE_KEYS, "keys", TR(app, "Remote and keyboard keys"), &keys_model);
 	ui_widget_focus(s->list);
 	return scr;
 }

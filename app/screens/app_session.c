@@ -4,6 +4,7 @@
  * library and import the guide in the panel's time zone. */
 #include "app.h"
 #include "app_ui.h"
+#include "app_vod.h"
 
 #include "plat_log.h"
 #include "xt_url.h"
@@ -218,49 +219,79 @@ int app_session_login(struct app *app)
 	return rc;
 }
 
+/* The sentence of one outcome (xt_login_message's English is the msgid, so both languages say the
+ * same thing, the XUI refusal included). */
+static int outcome_message(const struct app *app, const struct xt_login *l, enum xt_login_outcome o,
+			   char *out, size_t cap)
+{
+	char date[32] = "";
+	if (l->user.exp_date > 0)
+		app_vod_date_text(l->user.exp_date, date, sizeof(date));
+	switch (o) {
+	case XT_LOGIN_OK:
+		if (date[0])
+			return snprintf(out, cap, TR(app, "Signed in. Your subscription runs until %s."),
+					date);
+		return snprintf(out, cap, "%s", TR(app, "Signed in. Your subscription has no end date."));
+	case XT_LOGIN_WRONG_CREDENTIALS:
+		if (l->http_status == 404) /* XUI hides every refusal behind the same page */
+			return snprintf(out, cap, "%s",
+					TR(app,
+					   "The service refused this login: wrong username or password, or "
+					   "the subscription has expired or been suspended."));
+		return snprintf(out, cap, "%s",
+				TR(app, "Wrong username or password. Check them and try again."));
+	case XT_LOGIN_EXPIRED:
+		if (date[0])
+			return snprintf(
+			    out, cap,
+			    TR(app, "Your subscription expired on %s. Renew it with your provider."), date);
+		return snprintf(out, cap, "%s",
+				TR(app, "Your subscription has expired. Renew it with your provider."));
+	case XT_LOGIN_BANNED:
+		return snprintf(
+		    out, cap, "%s",
+		    TR(app, "This account has been banned by the provider. Please contact them."));
+	case XT_LOGIN_DISABLED:
+		return snprintf(out, cap, "%s",
+				TR(app, "This account is disabled. Please contact your provider."));
+	case XT_LOGIN_INACTIVE:
+		return snprintf(out, cap,
+				TR(app, "This account is not active (%s). Please contact your provider."),
+				l->user.status_text[0] ? l->user.status_text : TR(app, "unknown state"));
+	case XT_LOGIN_NOT_A_PANEL:
+		return snprintf(
+		    out, cap, "%s",
+		    TR(app, "This server does not answer like an IPTV service. Check the server address."));
+	case XT_LOGIN_UNREACHABLE:
+		return snprintf(
+		    out, cap, "%s",
+		    TR(app, "The server cannot be reached. Check the address and your internet connection."));
+	case XT_LOGIN_TIMED_OUT:
+		return snprintf(out, cap, "%s",
+				TR(app, "The server did not answer in time. Please try again later."));
+	case XT_LOGIN_SERVER_ERROR:
+		return snprintf(out, cap,
+				TR(app, "The service has a problem (HTTP %d). Please try again later."),
+				l->http_status);
+	case XT_LOGIN_BACKING_OFF:
+		break;
+	}
+	return snprintf(out, cap, "%s", TR(app, "Please wait before trying again."));
+}
+
 int app_login_message(const struct app *app, char *out, size_t cap)
 {
 	const struct xt_login *l = &app->login;
-	if (!app->rtl)
-		return xt_login_message(l, out, cap);
-	char date[32] = "";
-	if (l->user.exp_date > 0) {
-		time_t t = (time_t)l->user.exp_date;
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	}
-	enum xt_login_outcome o = l->outcome == XT_LOGIN_BACKING_OFF ? l->previous : l->outcome;
-	const char *text;
-	switch (o) {
-	case XT_LOGIN_WRONG_CREDENTIALS:
-		text = "اسم المستخدم أو كلمة المرور غير صحيحة.";
-		break;
-	case XT_LOGIN_EXPIRED:
-		return snprintf(out, cap, "انتهى اشتراكك في %s. جدّد الاشتراك لدى مزوّد الخدمة.", date);
-	case XT_LOGIN_BANNED:
-		text = "هذا الحساب محظور. تواصل مع مزوّد الخدمة.";
-		break;
-	case XT_LOGIN_DISABLED:
-	case XT_LOGIN_INACTIVE:
-		text = "هذا الحساب غير مفعّل. تواصل مع مزوّد الخدمة.";
-		break;
-	case XT_LOGIN_NOT_A_PANEL:
-		text = "هذا العنوان ليس خادم IPTV. تحقّق من عنوان الخادم.";
-		break;
-	case XT_LOGIN_UNREACHABLE:
-		text = "تعذّر الوصول إلى الخادم. تحقّق من العنوان والاتصال ثم أعد المحاولة.";
-		break;
-	case XT_LOGIN_TIMED_OUT:
-		text = "لم يستجب الخادم في الوقت المحدد. أعد المحاولة بعد قليل.";
-		break;
-	default:
-		text = "حدث خطأ في الخادم. أعد المحاولة بعد قليل.";
-		break;
-	}
-	int n = snprintf(out, cap, "%s", text);
-	if (l->outcome == XT_LOGIN_BACKING_OFF && n > 0 && (size_t)n < cap)
-		n += snprintf(out + n, cap - (size_t)n, " (انتظر %lld ثانية)",
-			      (long long)(l->retry_after_ms + 999) / 1000);
-	return n;
+	if (cap == 0)
+		return -ENOSPC;
+	if (l->outcome != XT_LOGIN_BACKING_OFF)
+		return outcome_message(app, l, l->outcome, out, cap);
+	char prev[400];
+	outcome_message(app, l, l->previous, prev, sizeof(prev));
+	long long secs = (long long)(l->retry_after_ms + 999) / 1000;
+	return snprintf(
+	    out, cap,
+	    TRN(app, "%s You can try again in %lld second.", "%s You can try again in %lld seconds.", secs),
+	    prev, secs);
 }

@@ -76,6 +76,18 @@ int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *
 	return rc;
 }
 
+/* ---- the UI language ---- */
+
+int app_set_language(struct app *app, const char *lang)
+{
+	int rc = i18n_set_lang(app->i18n, lang);
+	if (rc < 0)
+		return rc;
+	snprintf(app->settings.lang, sizeof(app->settings.lang), "%s", i18n_lang(app->i18n));
+	app->rtl = i18n_rtl(app->i18n);
+	return 0;
+}
+
 /* ---- settings and the remembered login ---- */
 
 static void settings_get(struct app *app, const char *key, char *out, size_t cap)
@@ -248,6 +260,15 @@ static void find_assets(struct app *app)
 		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s", candidate);
 	else
 		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s", QANAT_ASSETS_DIR);
+	/* the catalogues: installed beside the assets, or the build tree's */
+	const char *loc = getenv("QANAT_LOCALE_DIR");
+	snprintf(candidate, sizeof(candidate), "%s/locale", app->assets_dir);
+	if (loc && loc[0])
+		snprintf(app->locale_dir, sizeof(app->locale_dir), "%s", loc);
+	else if (stat(candidate, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(app->locale_dir, sizeof(app->locale_dir), "%s", candidate);
+	else
+		snprintf(app->locale_dir, sizeof(app->locale_dir), "%s", QANAT_LOCALE_DIR);
 }
 
 static int parse_opts(int argc, char **argv, struct ui_opts *o)
@@ -317,7 +338,10 @@ static int open_services(struct app *app)
 		return rc;
 	}
 	settings_load(app);
-	app->rtl = strcmp(app->settings.lang, "ar") == 0;
+	rc = i18n_create(app->locale_dir, &app->i18n);
+	if (rc < 0)
+		return rc;
+	app_set_language(app, app->settings.lang);
 
 	rc = app_playback_open(app);
 	if (rc < 0) {
@@ -363,6 +387,7 @@ static void shutdown_app(struct app *app)
 	qoe_destroy(&app->qoe);
 	account_destroy(&app->account);
 	ui_ctx_destroy(&app->ui);
+	i18n_free(&app->i18n);
 	app_screen_state_free(app); /* the screens' own state, once their widgets are gone */
 	plat_display_close(&app->display);
 	library_close(&app->bg_library);
@@ -414,9 +439,7 @@ int app_ui_main(int argc, char **argv)
 		return 1;
 	}
 	if (o.lang) {
-		snprintf(app->settings.lang, sizeof(app->settings.lang), "%s",
-			 strcmp(o.lang, "ar") == 0 ? "ar" : "en");
-		app->rtl = strcmp(app->settings.lang, "ar") == 0;
+		app_set_language(app, o.lang);
 	}
 	char *operator_text = read_text(operator_path);
 	start_qoe(app, operator_text);

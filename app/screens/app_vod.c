@@ -29,9 +29,8 @@ int app_vod_duration_text(const struct app *app, int64_t secs, char *out, size_t
 		m = 0;
 	}
 	if (h > 0)
-		return snprintf(out, cap, TR(app, "%lld h %lld min", "%lld س %lld د"), (long long)h,
-				(long long)m);
-	return snprintf(out, cap, TR(app, "%lld min", "%lld د"), (long long)(m > 0 ? m : 1));
+		return snprintf(out, cap, TR(app, "%lld h %lld min"), (long long)h, (long long)m);
+	return snprintf(out, cap, TR(app, "%lld min"), (long long)(m > 0 ? m : 1));
 }
 
 int app_vod_clock_text(int64_t ms, char *out, size_t cap)
@@ -203,7 +202,7 @@ struct ui_widget *app_vod_pin_screen(struct app *app, const char *prompt, ui_tex
 	struct ui_widget *s = ui_screen_create(app->ui, "pin");
 	if (!s)
 		return NULL;
-	app_vod_header(app, s, TR(app, "Parental PIN", "رمز الرقابة الأبوية"));
+	app_vod_header(app, s, TR(app, "Parental PIN"));
 	struct ui_text_style st = { .size = t->text_body, .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
 	ui_widget_set_id(ui_label_create(s, (struct ui_rect){ 260, 130, 1400, 80 }, prompt, &st), "prompt");
 	*kb = ui_keyboard_create(s, (struct ui_rect){ 260, 220, 1400, 640 }, UI_KB_LATIN, done, user);
@@ -218,9 +217,8 @@ bool app_vod_pin_unlock(struct app *app, const char *pin)
 	if (rc == 0)
 		return true;
 	ui_toast_show(app->ui,
-		      rc == -ENOENT ? TR(app, "No parental PIN is set yet: set one in Settings.",
-					 "لم يُعيَّن رمز للرقابة الأبوية بعد: عيّنه من الإعدادات.")
-				    : TR(app, "That PIN is not right.", "الرمز غير صحيح."),
+		      rc == -ENOENT ? TR(app, "No parental PIN is set yet: set one in Settings.")
+				    : TR(app, "That PIN is not right."),
 		      3000);
 	return false;
 }

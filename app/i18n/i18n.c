@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* gettext lookups for the UI language (i18n.h). */
+#include "i18n.h"
+
+#include "plat_log.h"
+
+#include <errno.h>
+#include <libintl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* gettext joins a context and its msgid with EOT (as pgettext does). */
+#define I18N_CTX_SEP "\004"
+
+enum { I18N_CTX_MAX = 512 };
+
+static const char *const languages[] = { "en", "ar", NULL };
+static const char *const rtl_languages[] = { "ar", "fa", "he", "ur", NULL };
+
+struct i18n {
+	char dir[512];
+	char lang[8];
+	char domain[24]; /* "qanat-ar"; "" for English */
+	bool rtl;
+};
+
+int i18n_init(void)
+{
+	/* gettext honours LANGUAGE before the locale: the UI language is the viewer's setting */
+	unsetenv("LANGUAGE");
+	/* the catalogues are installed under this locale's name (app/i18n/CMakeLists.txt) */
+	static const char *const names[] = { "C.UTF-8", "C.utf8" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (setlocale(LC_MESSAGES, names[i]))
+			return 0;
+	plat_log_warn("i18n", "no UTF-8 messages locale: the UI stays in English");
+	return -ENOENT;
+}
+
+int i18n_create(const char *locale_dir, struct i18n **out)
+{
+	struct i18n *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	snprintf(t->dir, sizeof(t->dir), "%s", locale_dir ? locale_dir : "");
+	snprintf(t->lang, sizeof(t->lang), "en");
+	*out = t;
+	return 0;
+}
+
+void i18n_free(struct i18n **t)
+{
+	if (!t || !*t)
+		return;
+	free(*t);
+	*t = NULL;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+int i18n_set_lang(struct i18n *t, const char *lang)
+{
+	if (!lang || !lang[0] || strlen(lang) >= sizeof(t->lang))
+		return -EINVAL;
+	if (strcmp(lang, "en") == 0) {
+		snprintf(t->lang, sizeof(t->lang), "en");
+		t->domain[0] = '\0';
+		t->rtl = false;
+		return 0;
+	}
+	char domain[sizeof(t->domain)], mo[700];
+	snprintf(domain, sizeof(domain), "qanat-%s", lang);
+	snprintf(mo, sizeof(mo), "%s/C.UTF-8/LC_MESSAGES/%s.mo", t->dir, domain);
+	struct stat st;
+	if (stat(mo, &st) != 0) {
+		plat_log_warn("i18n", "no catalogue for '%s' (%s)", lang, mo);
+		return -ENOENT;
+	}
+	bindtextdomain(domain, t->dir);
+	bind_textdomain_codeset(domain, "UTF-8");
+	snprintf(t->lang, sizeof(t->lang), "%s", lang);
+	snprintf(t->domain, sizeof(t->domain), "%s", domain);
+	t->rtl = in_list(rtl_languages, lang);
+	return 0;
+}
+
+const char *i18n_lang(const struct i18n *t)
+{
+	return t ? t->lang : "en";
+}
+
+bool i18n_rtl(const struct i18n *t)
+{
+	return t && t->rtl;
+}
+
+const char *i18n_tr(const struct i18n *t, const char *msgid)
+{
+	if (!t || !t->domain[0])
+		return msgid;
+	return dgettext(t->domain, msgid);
+}
+
+const char *i18n_ntr(const struct i18n *t, const char *msgid, const char *plural, unsigned long n)
+{
+	if (!t || !t->domain[0])
+		return n == 1 ? msgid : plural;
+	return dngettext(t->domain, msgid, plural, n);
+}
+
+const char *i18n_ctr(const struct i18n *t, const char *ctx, const char *msgid)
+{
+	if (!t || !t->domain[0])
+		return msgid;
+	char key[I18N_CTX_MAX];
+	int n = snprintf(key, sizeof(key), "%s" I18N_CTX_SEP "%s", ctx, msgid);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return msgid;
+	const char *tr = dgettext(t->domain, key);
+	return tr == key ? msgid : tr; /* untranslated: gettext hands back our own buffer */
+}
+
+const char *const *i18n_languages(void)
+{
+	return languages;
+}
