@@ -80,6 +80,50 @@ class Faults(unittest.TestCase):
         self.assertGreater(time.time() - t0, len(r.body) / 400.0 * 0.7)
         self.assertEqual(len(r.json()), 3)
 
+    def test_drip(self):
+        """Drip: a 200 that starts like the real list, then a few bytes a second, never ending; the
+        panel lets go as soon as the client does."""
+        P.add_fault(match=r"action=get_live_streams", kind="drip", rate=5)
+        c, r = P.open_stream("/player_api.php?username=demo&password=demo&action=get_live_streams",
+                             timeout=1)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.getheader("Content-Type"), "application/json")
+        self.assertEqual(r.getheader("Transfer-Encoding"), "chunked")
+        t0 = time.time()
+        data, closed = read_for(r, 2.0)
+        self.assertFalse(closed, "a drip never ends by itself")
+        self.assertTrue(data.startswith(b'[{"num":1,"name":"Drip '), data[:40])
+        body = len(data) - len(b'[{"num":1,"name":"Drip ')
+        self.assertGreaterEqual(body, 3, "a few bytes a second (5/s for %.1f s)" % (time.time() - t0))
+        self.assertLessEqual(body, 16)
+        self.assertEqual(P.get("/_control/state").json()["drips"], 1)
+        c.close()
+        deadline = time.time() + 3
+        while P.get("/_control/state").json()["drips"] and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(P.get("/_control/state").json()["drips"], 0, "released when the client left")
+
+    def test_drip_xmltv_and_seconds(self):
+        P.add_fault(glob="/xmltv.php", kind="drip", rate=20, seconds=1)
+        c, r = P.open_stream("/xmltv.php?username=demo&password=demo", timeout=1)
+        self.assertEqual(r.status, 200)
+        data, closed = read_for(r, 4.0)
+        self.assertTrue(closed, "seconds=1 closes the connection without ending the document")
+        self.assertTrue(data.startswith(b'<?xml version="1.0"'))
+        self.assertNotIn(b"</tv>", data)
+        c.close()
+
+    def test_drip_stops_with_the_panel(self):
+        q = Panel("--scenario", "drip")
+        c, r = q.open_stream("/player_api.php?username=demo&password=demo&action=get_live_streams",
+                             timeout=1)
+        self.assertEqual(r.status, 200)
+        read_for(r, 0.5)
+        t0 = time.time()
+        self.assertEqual(q.stop(), 0)
+        self.assertLess(time.time() - t0, 3.0, "SIGTERM ends a dripping response at once")
+        c.close()
+
     def test_expired_clip(self):
         P.add_fault(match=r"^/live/", kind="expired_clip")
         c, r = P.open_stream("/live/demo/demo/6.ts")

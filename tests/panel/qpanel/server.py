@@ -54,6 +54,7 @@ SCENARIOS = {
     "stall": [dict(match=r"^/(live|sauth)/.*\.ts$", kind="stall_after", bytes=300000)],
     "drop": [dict(match=r"^/(live|sauth)/.*\.ts$", kind="drop_after", bytes=500000)],
     "trickle": [dict(match=r"^/player_api\.php", kind="trickle", rate=2000)],
+    "drip": [dict(match=r"action=(get_live_streams|202)(&|$)", kind="drip", rate=4)],
     "beacon-429": [dict(match=r"^/qoe/", kind="status", status=429, headers={"Retry-After": "2"})],
     "beacon-503": [dict(match=r"^/qoe/", kind="status", status=503)],
     "beacon-410": [dict(match=r"^/qoe/", kind="status", status=410)],
@@ -122,6 +123,7 @@ class State:
         self.lock = threading.RLock()
         self.faults = []
         self.fault_ids = itertools.count(1)
+        self.drips = 0  # responses dripping now (fault "drip"), for GET /_control/state
         self.conns = {}
         self.recent = []
         self.tokens = {}
@@ -339,6 +341,51 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         raise Abort()
 
+    DRIP_HEADS = {
+        "/xmltv.php": (b'<?xml version="1.0" encoding="UTF-8"?>\n<tv generator-info-name="qanat-panel">\n'
+                       b'<channel id="drip.qanat"><display-name>Drip ', "application/xml"),
+        "/get.php": (b"#EXTM3U\n#EXTINF:-1 tvg-id=\"drip.qanat\" group-title=\"Drip\",Drip ",
+                     "audio/x-mpegurl"),
+    }
+    DRIP_JSON = b'[{"num":1,"name":"Drip ', "application/json"
+
+    def drip(self, f, path):
+        """200 with plausible headers and the start of a plausible body (a JSON list, an XMLTV or an
+        M3U by path, or `body`), then `rate` bytes a second (default 4) of a name that never ends,
+        chunked, until the client goes away, the panel stops, or `seconds` (absent/0: forever)."""
+        head, ctype = self.DRIP_HEADS.get(path, self.DRIP_JSON)
+        if f.get("body") is not None:
+            head = f["body"].encode("utf-8")
+        ctype = f.get("content_type", ctype)
+        rate = max(1, int(f.get("rate", 4)))
+        secs = float(f.get("seconds") or 0)
+        piece = max(1, rate // 10)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.close_connection = True
+        if self.method == "HEAD":
+            return
+
+        def chunk(b):
+            self.wfile.write(b"%x\r\n" % len(b) + b + b"\r\n")
+            self.wfile.flush()
+        st = self.st
+        with st.lock:
+            st.drips += 1
+        try:
+            chunk(head)
+            end = time.time() + secs if secs > 0 else None
+            while not st.stop.wait(piece / rate):
+                if end is not None and time.time() >= end:
+                    break
+                chunk(b"a" * piece)  # raises BrokenPipe/ConnectionReset once the client has gone
+        finally:
+            with st.lock:
+                st.drips -= 1
+        raise Abort()
+
     def read_body(self):
         n = _int(self.headers.get("Content-Length"), 0)
         if n > 0:
@@ -424,6 +471,8 @@ class Handler(BaseHTTPRequestHandler):
                 if first["kind"] == "html":
                     body = first.get("body")
                     return self.send_bytes(200, body.encode() if body else HTML_ERROR, "text/html")
+                if first["kind"] == "drip":
+                    return self.drip(first, path)
                 if first["kind"] in ("stall_after", "drop_after", "truncate", "trickle"):
                     self.fault = first
             return self.route(method, path)
@@ -1426,7 +1475,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.api_json(dict(flavor=st.flavor, tz=str(st.tz), port=st.port,
                                       token_port=st.token_port, strict_cmcd=st.strict_cmcd,
                                       media_dir=st.media.dir, started=st.started, burst=st.burst,
-                                      scenarios=sorted(SCENARIOS)))
+                                      drips=st.drips, scenarios=sorted(SCENARIOS)))
         return self.api_json({"error": "unknown control endpoint"}, 404)
 
 
