@@ -103,9 +103,6 @@ struct app {
 	struct plat_evdev_runner *remote_thread; /* reads them; actions arrive as input_event */
 	uint32_t input_event;                    /* SDL user event carrying a remote's action */
 	struct ui_widget *screens[APP_SCREEN_COUNT];
-	/* Set by a screen's builder when it shows catalogue or guide data: reloads its models after a
-	 * sync (app_screens_refresh). */
-	void (*on_refresh[APP_SCREEN_COUNT])(struct app *app);
 	struct app_login_ui *login_ui; /* app_screen_login.c */
 	struct ui_widget *blank;       /* an empty screen shown while the others are rebuilt */
 	/* The video layer frames go to (set by the player screen; NULL when no video is visible). */
@@ -124,9 +121,9 @@ struct app {
 	int64_t resume_saved_ms;          /* app_now() of the last resume point written */
 	int64_t pinned_clock_ms;          /* --clock: the wall clock of a headless run, 0 = real */
 	/* Screen-private state (movies, series, search, ... screens): allocated once per app by the
-	 * screen's builder and reused when the screen is rebuilt; app_screen_state_free() frees it. */
+	 * screen's builder and reused when the screen is rebuilt; its class's free_state frees it at
+	 * shutdown (app_screen_state_free). */
 	void *screen_state[APP_SCREEN_COUNT];
-	void (*screen_state_free[APP_SCREEN_COUNT])(void *state);
 	/* Set by the screen that started a movie or an episode (series: the next-episode offer); called
 	 * once by app_playback.c on the UI thread when that playback reaches its end (PLAYER_EV_ENDED). */
 	void (*on_playback_ended)(struct app *app);
@@ -137,9 +134,6 @@ struct app {
 	 * not set. */
 	void (*on_player_event)(struct app *app, const struct player_event *ev);
 	void (*on_tick)(struct app *app);
-	/* Set by a screen's builder: adds what the screen shows (messages, overlays) to a headless `state`
-	 * report while it is the top screen (hook_state). NULL when not set. */
-	void (*on_state[APP_SCREEN_COUNT])(struct app *app, json_t *obj);
 
 	/* background worker only */
 	struct store *bg_store;
@@ -205,19 +199,39 @@ size_t app_live_zap_list(struct app *app, const int64_t **ids);
 /* "HH:MM" of unix time t in the box's local time. */
 void app_format_hhmm(int64_t t, char *out, size_t cap);
 
-/* Screen builders (one file each). Each returns a new screen (owned by the UI context) or NULL. */
-struct ui_widget *app_screen_login_build(struct app *app);
-struct ui_widget *app_screen_home_build(struct app *app);
-struct ui_widget *app_screen_live_build(struct app *app);
-struct ui_widget *app_screen_player_build(struct app *app);
-struct ui_widget *app_screen_guide_build(struct app *app);
-struct ui_widget *app_screen_movies_build(struct app *app);
-struct ui_widget *app_screen_series_build(struct app *app);
-struct ui_widget *app_screen_search_build(struct app *app);
-struct ui_widget *app_screen_favourites_build(struct app *app);
-struct ui_widget *app_screen_continue_build(struct app *app);
-struct ui_widget *app_screen_account_build(struct app *app);
-struct ui_widget *app_screen_settings_build(struct app *app);
+/* What changed under the screens: a built screen whose class listens to it reloads its models. */
+enum app_change {
+	APP_CHANGED_CATALOGUE = 1 << 0,  /* a catalogue sync finished */
+	APP_CHANGED_GUIDE = 1 << 1,      /* a guide import finished */
+	APP_CHANGED_FAVOURITES = 1 << 2, /* the viewer added or removed a favourite */
+	APP_CHANGED_RESUME = 1 << 3,     /* a resume point or watched mark changed */
+};
+
+/* A screen class (LVGL's class records; Movian's pages over models): one constant record per screen
+ * file, listed once in app_ui.c's table. Every hook runs on the UI thread. */
+struct app_screen_class {
+	const char *name;
+	/* Builds the screen's widgets (owned by the UI context); its private state, if any, lives in
+	 * app->screen_state[] and survives rebuilds (a language switch). NULL on failure. */
+	struct ui_widget *(*build)(struct app *app);
+	/* Reloads the models from the controllers and services after a change in refresh_on. */
+	void (*refresh)(struct app *app);
+	unsigned refresh_on; /* enum app_change bits */
+	/* Adds what the screen shows (messages, overlays) to a headless `state` report while on top. */
+	void (*report)(struct app *app, json_t *obj);
+	/* Frees app->screen_state[] of this screen (at shutdown, after the widgets are gone). */
+	void (*free_state)(void *state);
+};
+
+extern const struct app_screen_class app_screen_login_class, app_screen_home_class, app_screen_live_class,
+    app_screen_player_class, app_screen_guide_class, app_screen_movies_class, app_screen_series_class,
+    app_screen_search_class, app_screen_favourites_class, app_screen_continue_class, app_screen_account_class,
+    app_screen_settings_class;
+
+/* Tells the built screens that something changed (they reload when their class listens to it). */
+void app_screens_changed(struct app *app, unsigned changes);
+/* Adds the top screen's own report (its class's report hook) to a state JSON. */
+void app_screens_report(struct app *app, json_t *obj);
 /* Frees every screen_state[] (at shutdown, after the UI context is gone). */
 void app_screen_state_free(struct app *app);
 /* Home calls it when it shows: the expiry reminder (7, 3, 1 days, on the day; once per threshold)
@@ -237,8 +251,5 @@ int app_login_message(const struct app *app, char *out, size_t cap);
 /* Implemented by the login screen: show why the last login failed (app->login) and let the viewer
  * retry or change the details. */
 void app_login_failed(struct app *app);
-/* Implemented by app_ui.c: the catalogue or the guide changed (a sync finished): visible screens
- * reload their models. */
-void app_screens_refresh(struct app *app);
 
 #endif

@@ -81,10 +81,7 @@ static void hook_state(void *user, struct ui_ctx *ctx, json_t *o)
 	json_object_set_new(o, "lang", json_string(app->settings.lang));
 	json_object_set_new(o, "logged_in", json_boolean(app->logged_in));
 	app_playback_state(app, o);
-	struct ui_widget *top = ui_screen_top(ctx);
-	for (int i = 0; i < APP_SCREEN_COUNT; i++)
-		if (app->on_state[i] && app->screens[i] && app->screens[i] == top)
-			app->on_state[i](app, o);
+	app_screens_report(app, o);
 	if (!app->logged_in && app->login.outcome != XT_LOGIN_OK) {
 		char msg[600];
 		app_login_message(app, msg, sizeof(msg));

@@ -729,7 +729,7 @@ static void account_free(void *p)
 	free(p);
 }
 
-struct ui_widget *app_screen_account_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct account_ui *a = app->screen_state[APP_SCREEN_ACCOUNT];
 	if (!a) {
@@ -737,7 +737,6 @@ struct ui_widget *app_screen_account_build(struct app *app)
 		if (!a)
 			return NULL;
 		app->screen_state[APP_SCREEN_ACCOUNT] = a;
-		app->screen_state_free[APP_SCREEN_ACCOUNT] = account_free;
 	}
 	/* a rebuild (language switch): the old renewal and voucher screens go; a running poll stops */
 	atomic_store(&a->poll.stop, true);
@@ -793,3 +792,9 @@ void app_account_banner(struct app *app)
 	}
 	message_show(app);
 }
+
+const struct app_screen_class app_screen_account_class = {
+	.name = "account",
+	.build = build,
+	.free_state = account_free,
+};

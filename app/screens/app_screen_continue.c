@@ -218,7 +218,7 @@ static void cont_free(void *p)
 	free(p);
 }
 
-struct ui_widget *app_screen_continue_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct cont *c = app->screen_state[APP_SCREEN_CONTINUE];
 	if (!c) {
@@ -226,7 +226,6 @@ struct ui_widget *app_screen_continue_build(struct app *app)
 		if (!c)
 			return NULL;
 		app->screen_state[APP_SCREEN_CONTINUE] = c;
-		app->screen_state_free[APP_SCREEN_CONTINUE] = cont_free;
 	}
 	c->app = app;
 	const struct ui_theme *t = ui_ctx_theme(app->ui);
@@ -251,6 +250,13 @@ struct ui_widget *app_screen_continue_build(struct app *app)
 	ui_widget_set_id(c->empty, "empty");
 	cont_load(c);
 	ui_widget_focus(c->list);
-	app->on_refresh[APP_SCREEN_CONTINUE] = cont_refresh;
 	return s;
 }
+
+const struct app_screen_class app_screen_continue_class = {
+	.name = "continue",
+	.build = build,
+	.refresh = cont_refresh,
+	.refresh_on = APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE | APP_CHANGED_RESUME,
+	.free_state = cont_free,
+};

@@ -139,7 +139,7 @@ static void favs_free(void *p)
 	free(f);
 }
 
-struct ui_widget *app_screen_favourites_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct favourites *f = app->screen_state[APP_SCREEN_FAVOURITES];
 	if (!f) {
@@ -152,7 +152,6 @@ struct ui_widget *app_screen_favourites_build(struct app *app)
 		}
 		f->items = items;
 		app->screen_state[APP_SCREEN_FAVOURITES] = f;
-		app->screen_state_free[APP_SCREEN_FAVOURITES] = favs_free;
 	}
 	f->app = app;
 	const struct ui_theme *t = ui_ctx_theme(app->ui);
@@ -179,6 +178,13 @@ struct ui_widget *app_screen_favourites_build(struct app *app)
 	ui_widget_set_id(f->empty, "empty");
 	favs_load(f);
 	ui_widget_focus(f->list);
-	app->on_refresh[APP_SCREEN_FAVOURITES] = favs_refresh;
 	return s;
 }
+
+const struct app_screen_class app_screen_favourites_class = {
+	.name = "favourites",
+	.build = build,
+	.refresh = favs_refresh,
+	.refresh_on = APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE | APP_CHANGED_FAVOURITES,
+	.free_state = favs_free,
+};

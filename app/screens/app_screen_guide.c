@@ -501,7 +501,7 @@ static void guide_state_free(void *state)
 	free(g);
 }
 
-struct ui_widget *app_screen_guide_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct app_guide *g = gstate(app);
 	if (!g) {
@@ -510,7 +510,6 @@ struct ui_widget *app_screen_guide_build(struct app *app)
 			return NULL;
 		g->app = app;
 		app->screen_state[APP_SCREEN_GUIDE] = g;
-		app->screen_state_free[APP_SCREEN_GUIDE] = guide_state_free;
 	}
 	load_channels(g);
 	const struct ui_theme *t = ui_ctx_theme(app->ui);
@@ -550,7 +549,14 @@ struct ui_widget *app_screen_guide_build(struct app *app)
 	if (g->grid && g->n)
 		ui_widget_focus(g->grid);
 	day_label(g);
-	app->on_refresh[APP_SCREEN_GUIDE] = guide_refresh;
-	app->on_state[APP_SCREEN_GUIDE] = guide_report;
 	return s;
 }
+
+const struct app_screen_class app_screen_guide_class = {
+	.name = "guide",
+	.build = build,
+	.refresh = guide_refresh,
+	.refresh_on = APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE,
+	.report = guide_report,
+	.free_state = guide_state_free,
+};

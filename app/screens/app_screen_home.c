@@ -80,7 +80,7 @@ static bool home_keys(void *user, struct ui_widget *screen, enum plat_action a)
 	return false;
 }
 
-struct ui_widget *app_screen_home_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	const struct ui_theme *t = ui_ctx_theme(app->ui);
 	struct ui_widget *s = ui_screen_create(app->ui, "home");
@@ -114,3 +114,8 @@ struct ui_widget *app_screen_home_build(struct app *app)
 	ui_ctx_later(app->ui, announce, app);
 	return s;
 }
+
+const struct app_screen_class app_screen_home_class = {
+	.name = "home",
+	.build = build,
+};

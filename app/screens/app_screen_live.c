@@ -233,7 +233,6 @@ static struct app_live *live_state(struct app *app)
 		return NULL;
 	l->app = app;
 	app->screen_state[APP_SCREEN_LIVE] = l;
-	app->screen_state_free[APP_SCREEN_LIVE] = live_state_free;
 	load_all(l);
 	load_categories(l);
 	load_channels(l);
@@ -662,7 +661,7 @@ static void live_report(struct app *app, json_t *obj)
 	json_object_set_new(obj, "live", o);
 }
 
-struct ui_widget *app_screen_live_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct app_live *l = live_state(app);
 	if (!l)
@@ -696,8 +695,6 @@ struct ui_widget *app_screen_live_build(struct app *app)
 	ui_list_set_index(l->cat_list, l->cat_index);
 	show_channels(l);
 	ui_widget_focus(l->n > 0 ? l->chan_list : l->cat_list);
-	app->on_refresh[APP_SCREEN_LIVE] = live_refresh;
-	app->on_state[APP_SCREEN_LIVE] = live_report;
 	return s;
 }
 
@@ -710,3 +707,12 @@ size_t app_live_zap_list(struct app *app, const int64_t **ids)
 	*ids = l->zap_n ? l->zap_ids : l->all_ids;
 	return l->zap_n ? l->zap_n : l->all_n;
 }
+
+const struct app_screen_class app_screen_live_class = {
+	.name = "live",
+	.build = build,
+	.refresh = live_refresh,
+	.refresh_on = APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE,
+	.report = live_report,
+	.free_state = live_state_free,
+};

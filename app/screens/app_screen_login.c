@@ -122,7 +122,7 @@ static struct ui_widget *build_keyboard(struct app_login_ui *l)
 	return s;
 }
 
-struct ui_widget *app_screen_login_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct app_login_ui *l = app->login_ui;
 	if (!l) {
@@ -170,3 +170,8 @@ struct ui_widget *app_screen_login_build(struct app *app)
 	ui_widget_focus(app->prov.panel_count > 0 ? l->fields[FIELD_USER] : l->fields[FIELD_SERVER]);
 	return s;
 }
+
+const struct app_screen_class app_screen_login_class = {
+	.name = "login",
+	.build = build,
+};

@@ -69,6 +69,8 @@ struct page_fill {
 	size_t n;
 };
 
+static struct ui_widget *build(struct app *app);
+
 static int page_row(void *ud, const struct library_item *it)
 {
 	struct page_fill *f = ud;
@@ -462,8 +464,7 @@ static void toggle_fav(struct movies *m)
 			      on ? TR(m->app, "Added to favourites") : TR(m->app, "Removed from favourites"),
 			      2000);
 	ui_list_refresh(m->d_actions);
-	if (m->app->on_refresh[APP_SCREEN_FAVOURITES])
-		m->app->on_refresh[APP_SCREEN_FAVOURITES](m->app);
+	app_screens_changed(m->app, APP_CHANGED_FAVOURITES);
 }
 
 static void actions_activate(void *user, size_t i)
@@ -610,7 +611,6 @@ static struct movies *movies_state(struct app *app)
 	m->app = app;
 	m->cats = cats;
 	app->screen_state[APP_SCREEN_MOVIES] = m;
-	app->screen_state_free[APP_SCREEN_MOVIES] = movies_free;
 	return m;
 }
 
@@ -618,7 +618,7 @@ static struct movies *movies_state(struct app *app)
 int app_movie_open(struct app *app, int64_t id)
 {
 	if (!app->screens[APP_SCREEN_MOVIES]) {
-		app->screens[APP_SCREEN_MOVIES] = app_screen_movies_build(app);
+		app->screens[APP_SCREEN_MOVIES] = build(app);
 		if (!app->screens[APP_SCREEN_MOVIES])
 			return -ENOMEM;
 	}
@@ -639,7 +639,7 @@ int app_movie_open(struct app *app, int64_t id)
 	return 0;
 }
 
-struct ui_widget *app_screen_movies_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct movies *m = movies_state(app);
 	if (!m)
@@ -679,6 +679,13 @@ struct ui_widget *app_screen_movies_build(struct app *app)
 	    app, TR(app, "Type the parental PIN to show the locked categories, then Done."), pin_done, m,
 	    &m->pin_kb);
 	ui_widget_focus(m->count ? m->grid : m->cats_list);
-	app->on_refresh[APP_SCREEN_MOVIES] = movies_refresh;
 	return s;
 }
+
+const struct app_screen_class app_screen_movies_class = {
+	.name = "movies",
+	.build = build,
+	.refresh = movies_refresh,
+	.refresh_on = APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE,
+	.free_state = movies_free,
+};

@@ -713,7 +713,7 @@ static void player_state_free(void *state)
 	free(state);
 }
 
-struct ui_widget *app_screen_player_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct app_player_ui *p = pui(app);
 	if (!p) {
@@ -722,7 +722,6 @@ struct ui_widget *app_screen_player_build(struct app *app)
 			return NULL;
 		p->app = app;
 		app->screen_state[APP_SCREEN_PLAYER] = p;
-		app->screen_state_free[APP_SCREEN_PLAYER] = player_state_free;
 	}
 	const struct ui_theme *t = ui_ctx_theme(app->ui);
 	struct ui_widget *s = ui_screen_create(app->ui, "player");
@@ -799,6 +798,12 @@ struct ui_widget *app_screen_player_build(struct app *app)
 	app->video = p->video;
 	app->on_player_event = on_player_event;
 	app->on_tick = on_tick;
-	app->on_state[APP_SCREEN_PLAYER] = player_state;
 	return s;
 }
+
+const struct app_screen_class app_screen_player_class = {
+	.name = "player",
+	.build = build,
+	.report = player_state,
+	.free_state = player_state_free,
+};

@@ -283,8 +283,7 @@ static bool screen_keys(void *user, struct ui_widget *screen, enum plat_action a
 	if (library_favourite_set(app->library, k, id, on) == 0)
 		ui_toast_show(app->ui,
 			      on ? TR(app, "Added to favourites") : TR(app, "Removed from favourites"), 2000);
-	if (app->on_refresh[APP_SCREEN_FAVOURITES])
-		app->on_refresh[APP_SCREEN_FAVOURITES](app);
+	app_screens_changed(app, APP_CHANGED_FAVOURITES);
 	return true;
 }
 
@@ -305,7 +304,7 @@ static void search_free(void *p)
 	free(s);
 }
 
-struct ui_widget *app_screen_search_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct search *s = app->screen_state[APP_SCREEN_SEARCH];
 	if (!s) {
@@ -318,7 +317,6 @@ struct ui_widget *app_screen_search_build(struct app *app)
 		}
 		s->slots = slots;
 		app->screen_state[APP_SCREEN_SEARCH] = s;
-		app->screen_state_free[APP_SCREEN_SEARCH] = search_free;
 	}
 	struct epg_slot *slots = s->slots;
 	*s = (struct search){ .app = app, .slots = slots };
@@ -343,6 +341,13 @@ struct ui_widget *app_screen_search_build(struct app *app)
 	ui_widget_set_id(s->list, "results");
 	search_run(s);
 	ui_widget_focus(s->kb);
-	app->on_refresh[APP_SCREEN_SEARCH] = search_refresh;
 	return scr;
 }
+
+const struct app_screen_class app_screen_search_class = {
+	.name = "search",
+	.build = build,
+	.refresh = search_refresh,
+	.refresh_on = APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE,
+	.free_state = search_free,
+};

@@ -80,6 +80,8 @@ struct page_fill {
 	struct show *out;
 };
 
+static struct ui_widget *build(struct app *app);
+
 static int page_row(void *ud, const struct library_item *it)
 {
 	struct page_fill *f = ud;
@@ -798,8 +800,7 @@ static void click_fav(void *user, struct ui_widget *w)
 			      on ? TR(s->app, "Added to favourites") : TR(s->app, "Removed from favourites"),
 			      2000);
 	fav_button(s);
-	if (s->app->on_refresh[APP_SCREEN_FAVOURITES])
-		s->app->on_refresh[APP_SCREEN_FAVOURITES](s->app);
+	app_screens_changed(s->app, APP_CHANGED_FAVOURITES);
 }
 
 static void build_details(struct series *s)
@@ -881,14 +882,13 @@ static struct series *series_state(struct app *app)
 	s->cats = cats;
 	s->info.eps = eps;
 	app->screen_state[APP_SCREEN_SERIES] = s;
-	app->screen_state_free[APP_SCREEN_SERIES] = series_free;
 	return s;
 }
 
 int app_series_open(struct app *app, int64_t id)
 {
 	if (!app->screens[APP_SCREEN_SERIES]) {
-		app->screens[APP_SCREEN_SERIES] = app_screen_series_build(app);
+		app->screens[APP_SCREEN_SERIES] = build(app);
 		if (!app->screens[APP_SCREEN_SERIES])
 			return -ENOMEM;
 	}
@@ -906,7 +906,7 @@ int app_series_open(struct app *app, int64_t id)
 	return 0;
 }
 
-struct ui_widget *app_screen_series_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct series *s = series_state(app);
 	if (!s)
@@ -946,6 +946,13 @@ struct ui_widget *app_screen_series_build(struct app *app)
 	    app, TR(app, "Type the parental PIN to show the locked categories, then Done."), pin_done, s,
 	    &s->pin_kb);
 	ui_widget_focus(s->count ? s->grid : s->cats_list);
-	app->on_refresh[APP_SCREEN_SERIES] = series_refresh;
 	return scr;
 }
+
+const struct app_screen_class app_screen_series_class = {
+	.name = "series",
+	.build = build,
+	.refresh = series_refresh,
+	.refresh_on = APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE,
+	.free_state = series_free,
+};

@@ -485,7 +485,7 @@ static void rows_activate(void *user, size_t i)
 			k++;
 		st->guide_shift_min = shifts[k < n ? (k + 1) % n : 4];
 		epg_shift_set(app->store, NULL, st->guide_shift_min * 60);
-		app_screens_refresh(app);
+		app_screens_changed(app, APP_CHANGED_GUIDE);
 		break;
 	}
 	case ROW_PIN:
@@ -564,7 +564,7 @@ static void settings_free(void *p)
 	free(s);
 }
 
-struct ui_widget *app_screen_settings_build(struct app *app)
+static struct ui_widget *build(struct app *app)
 {
 	struct settings *s = app->screen_state[APP_SCREEN_SETTINGS];
 	if (!s) {
@@ -572,7 +572,6 @@ struct ui_widget *app_screen_settings_build(struct app *app)
 		if (!s)
 			return NULL;
 		app->screen_state[APP_SCREEN_SETTINGS] = s;
-		app->screen_state_free[APP_SCREEN_SETTINGS] = settings_free;
 	}
 	/* a rebuild: the sub-screens of the previous build go (none is on the stack then) */
 	for (int p = 0; p < 3; p++)
@@ -603,12 +602,8 @@ struct ui_widget *app_screen_settings_build(struct app *app)
 	return scr;
 }
 
-void app_screen_state_free(struct app *app)
-{
-	for (int i = 0; i < APP_SCREEN_COUNT; i++) {
-		if (app->screen_state[i] && app->screen_state_free[i])
-			app->screen_state_free[i](app->screen_state[i]);
-		app->screen_state[i] = NULL;
-		app->screen_state_free[i] = NULL;
-	}
-}
+const struct app_screen_class app_screen_settings_class = {
+	.name = "settings",
+	.build = build,
+	.free_state = settings_free,
+};

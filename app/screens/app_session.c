@@ -141,7 +141,7 @@ static void sync_done(struct app *app, void *arg, int rc)
 		plat_log_info("app", "sync: %zu channels, %zu movies, %zu series; guide %lld programmes",
 			      j->report.lists[LIBRARY_LIVE].items, j->report.lists[LIBRARY_VOD].items,
 			      j->report.lists[LIBRARY_SERIES].items, (long long)j->epg.programmes);
-		app_screens_refresh(app);
+		app_screens_changed(app, APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE);
 	}
 	free(j);
 }

@@ -185,27 +185,26 @@ static bool login_recall(struct app *app)
 
 /* ---- screens ---- */
 
-typedef struct ui_widget *(*screen_builder)(struct app *app);
-
-static const screen_builder builders[APP_SCREEN_COUNT] = {
-	[APP_SCREEN_LOGIN] = app_screen_login_build,
-	[APP_SCREEN_HOME] = app_screen_home_build,
-	[APP_SCREEN_LIVE] = app_screen_live_build,
-	[APP_SCREEN_PLAYER] = app_screen_player_build,
-	[APP_SCREEN_GUIDE] = app_screen_guide_build,
-	[APP_SCREEN_MOVIES] = app_screen_movies_build,
-	[APP_SCREEN_SERIES] = app_screen_series_build,
-	[APP_SCREEN_SEARCH] = app_screen_search_build,
-	[APP_SCREEN_FAVOURITES] = app_screen_favourites_build,
-	[APP_SCREEN_CONTINUE] = app_screen_continue_build,
-	[APP_SCREEN_ACCOUNT] = app_screen_account_build,
-	[APP_SCREEN_SETTINGS] = app_screen_settings_build,
+/* The screen table: one class per screen (app.h), by route. */
+static const struct app_screen_class *const classes[APP_SCREEN_COUNT] = {
+	[APP_SCREEN_LOGIN] = &app_screen_login_class,
+	[APP_SCREEN_HOME] = &app_screen_home_class,
+	[APP_SCREEN_LIVE] = &app_screen_live_class,
+	[APP_SCREEN_PLAYER] = &app_screen_player_class,
+	[APP_SCREEN_GUIDE] = &app_screen_guide_class,
+	[APP_SCREEN_MOVIES] = &app_screen_movies_class,
+	[APP_SCREEN_SERIES] = &app_screen_series_class,
+	[APP_SCREEN_SEARCH] = &app_screen_search_class,
+	[APP_SCREEN_FAVOURITES] = &app_screen_favourites_class,
+	[APP_SCREEN_CONTINUE] = &app_screen_continue_class,
+	[APP_SCREEN_ACCOUNT] = &app_screen_account_class,
+	[APP_SCREEN_SETTINGS] = &app_screen_settings_class,
 };
 
 int app_show(struct app *app, enum app_screen s, bool push)
 {
 	if (!app->screens[s]) {
-		app->screens[s] = builders[s](app);
+		app->screens[s] = classes[s]->build(app);
 		if (!app->screens[s])
 			return -ENOMEM;
 	}
@@ -226,17 +225,33 @@ void app_screens_reset(struct app *app)
 	if (app->blank)
 		ui_screen_reset(app->ui, app->blank);
 	for (int i = 0; i < APP_SCREEN_COUNT; i++) {
-		app->on_refresh[i] = NULL;
 		ui_screen_destroy(&app->screens[i]);
 		app->screens[i] = NULL;
 	}
 }
 
-void app_screens_refresh(struct app *app)
+void app_screens_changed(struct app *app, unsigned changes)
 {
 	for (int i = 0; i < APP_SCREEN_COUNT; i++)
-		if (app->screens[i] && app->on_refresh[i])
-			app->on_refresh[i](app);
+		if (app->screens[i] && classes[i]->refresh && (classes[i]->refresh_on & changes))
+			classes[i]->refresh(app);
+}
+
+void app_screens_report(struct app *app, json_t *obj)
+{
+	struct ui_widget *top = ui_screen_top(app->ui);
+	for (int i = 0; i < APP_SCREEN_COUNT; i++)
+		if (classes[i]->report && app->screens[i] && app->screens[i] == top)
+			classes[i]->report(app, obj);
+}
+
+void app_screen_state_free(struct app *app)
+{
+	for (int i = 0; i < APP_SCREEN_COUNT; i++) {
+		if (app->screen_state[i] && classes[i]->free_state)
+			classes[i]->free_state(app->screen_state[i]);
+		app->screen_state[i] = NULL;
+	}
 }
 
 /* ---- start-up ---- */
