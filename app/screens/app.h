@@ -11,6 +11,9 @@
 
 #include "account.h"
 #include "app_provision.h"
+#include "ctl_lineup.h"
+#include "ctl_parental.h"
+#include "ctl_viewer.h"
 #include "epg.h"
 #include "i18n.h"
 #include "library.h"
@@ -91,6 +94,14 @@ struct app {
 	/* UI thread */
 	struct plat_display *display;
 	struct i18n *i18n; /* the UI language; app->rtl follows it */
+	/* Controllers (app/controllers): the models the screens read and act on, created in app_ui.c's
+	 * open_services and freed in shutdown_app. */
+	struct store_writer *writer;   /* viewer writes (store_writer.h) */
+	struct ctl_viewer *viewer;     /* favourites, history, resume points */
+	struct ctl_parental *parental; /* the parental lock, one place */
+	struct ctl_lineup *lineup;     /* channel numbers, zapping, recall */
+	struct ctl_playback *playback; /* what plays (player, QoE, resume, catch-up) */
+	struct ctl_session *session;   /* login, account state, sync and guide jobs */
 	struct ui_ctx *ui;
 	struct store *store;
 	struct library *library;
