@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* libcurl behind plat_http: one easy handle per request, a body buffer with a hard cap. */
+/* libcurl behind plat_http: one easy handle per request, a body buffer with a hard cap, and the
+ * transfer loop on a multi handle that a cancel token wakes (plat_http_curl_perform). */
 #include "plat_http.h"
 
+#include "plat_cancel.h"
 #include "plat_log.h"
 #include "qanat_config.h"
 
@@ -105,6 +107,74 @@ static int curl_errno(CURLcode cc, bool too_big)
 	}
 }
 
+enum { MAX_TOKENS = 4, FLAG_POLL_MS = 100, IDLE_POLL_MS = 1000 };
+
+/* A token's wake-up: runs on the firing thread with the token's lock held; curl_multi_wakeup() is
+ * the one multi call libcurl allows from another thread. */
+static void wake_multi(void *ud)
+{
+	curl_multi_wakeup(ud);
+}
+
+static bool any_fired(struct plat_cancel *const *tokens, size_t count, const atomic_bool *flag)
+{
+	for (size_t i = 0; i < count; i++)
+		if (plat_cancel_fired(tokens[i]))
+			return true;
+	return flag && atomic_load(flag);
+}
+
+/* Drives the transfer until it ends or a token fires. Each poll returns at curl's own next timer
+ * (timeouts, low-speed checks), on socket activity or on a wake-up, whichever comes first. */
+static CURLcode run_multi(CURLM *m, CURL *easy, struct plat_cancel *const *tokens, size_t count,
+			  const atomic_bool *flag)
+{
+	for (;;) {
+		if (any_fired(tokens, count, flag))
+			return CURLE_ABORTED_BY_CALLBACK;
+		int running = 0;
+		CURLMcode mc = curl_multi_perform(m, &running);
+		if (mc != CURLM_OK)
+			return mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(m, &left)))
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy)
+				return msg->data.result;
+		if (running == 0)
+			return CURLE_FAILED_INIT; /* not reached: a finished transfer leaves a DONE message */
+		mc = curl_multi_poll(m, NULL, 0, flag ? FLAG_POLL_MS : IDLE_POLL_MS, NULL);
+		if (mc != CURLM_OK)
+			return mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_RECV_ERROR;
+	}
+}
+
+int plat_http_curl_perform(void *multi, void *easy, struct plat_cancel *const *tokens, size_t count,
+			   const atomic_bool *flag)
+{
+	if (count > MAX_TOKENS || !easy)
+		return CURLE_BAD_FUNCTION_ARGUMENT;
+	CURLM *m = multi ? multi : curl_multi_init();
+	if (!m)
+		return CURLE_OUT_OF_MEMORY;
+	CURLcode rc = CURLE_OK;
+	if (curl_multi_add_handle(m, easy) != CURLM_OK)
+		rc = CURLE_FAILED_INIT;
+	struct plat_cancel_watch watches[MAX_TOKENS];
+	bool cancelled = false;
+	for (size_t i = 0; i < count; i++)
+		cancelled |= plat_cancel_watch(tokens[i], &watches[i], wake_multi, m) < 0;
+	if (rc == CURLE_OK)
+		rc = cancelled ? CURLE_ABORTED_BY_CALLBACK : run_multi(m, easy, tokens, count, flag);
+	/* after unwatch no wake-up can touch m: it may be cleaned up */
+	for (size_t i = 0; i < count; i++)
+		plat_cancel_unwatch(tokens[i], &watches[i]);
+	curl_multi_remove_handle(m, easy);
+	if (!multi)
+		curl_multi_cleanup(m);
+	return (int)rc;
+}
+
 int plat_http_perform(const struct plat_http_request *req, struct plat_http_response *resp)
 {
 	memset(resp, 0, sizeof(*resp));
@@ -142,7 +212,8 @@ int plat_http_perform(const struct plat_http_request *req, struct plat_http_resp
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
 	}
 
-	CURLcode cc = curl_easy_perform(h);
+	struct plat_cancel *tokens[] = { req->token };
+	CURLcode cc = (CURLcode)plat_http_curl_perform(NULL, h, tokens, 1, req->cancel);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 	char *ctype = NULL;
 	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK && ctype)

@@ -2,6 +2,9 @@
 /* One HTTP request over libcurl with the box's rules: a User-Agent always (XUI rejects an empty one),
  * connect and total timeouts, redirects followed (at most 5), TLS verified, a cap on the body, and
  * cancellation from another thread. The one place where CURLcode becomes an errno.
+ * Every transfer runs on a curl multi handle and waits in curl_multi_poll(), so a cancel token
+ * (plat_cancel.h) fired from another thread wakes it with curl_multi_wakeup() and it returns
+ * -ECANCELED at once, even when the server sends nothing or a few bytes a second.
  * Thread-safe: each call uses its own handle. Call plat_http_global_init() once from main first. */
 #ifndef PLAT_HTTP_H
 #define PLAT_HTTP_H
@@ -10,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct plat_cancel;
 
 struct plat_http_request {
 	const char *method; /* "GET" (NULL) or "POST" */
@@ -20,7 +25,8 @@ struct plat_http_request {
 	uint32_t connect_timeout_ms; /* 0: 5000 */
 	uint32_t timeout_ms;         /* 0: 15000 */
 	size_t max_body;             /* 0: 1 MiB; a longer body fails with -EFBIG */
-	const atomic_bool *cancel;   /* set to true from any thread to abort, or NULL */
+	const atomic_bool *cancel;   /* set to true from any thread to abort (seen within 100 ms), or NULL */
+	struct plat_cancel *token;   /* fired from any thread: aborts at once; NULL: none */
 };
 
 struct plat_http_response {
@@ -41,6 +47,17 @@ int plat_http_global_init(void);
  * -EFBIG (body over max_body), -ECANCELED, -EPROTO (TLS or protocol failure), -EINVAL (bad URL),
  * -ENOMEM, -EIO. resp is always initialised and must be freed with plat_http_response_free(). */
 int plat_http_perform(const struct plat_http_request *req, struct plat_http_response *resp);
+
+/* The transfer loop every libcurl user of the services shares: performs the easy handle `easy`
+ * (a CURL * the caller configured) to its end like curl_easy_perform(), but on the multi handle
+ * `multi` (a CURLM * the caller owns, which keeps its connections alive between calls; NULL: a
+ * private one for this call), waiting in curl_multi_poll(). Any of the count tokens (NULL entries
+ * allowed) fired from another thread wakes the wait and ends the transfer at once; `flag`, when not
+ * NULL, is a legacy cancel flag checked at least every 100 ms. The easy handle is detached from the
+ * multi handle again before the call returns. Returns the transfer's CURLcode as an int (the caller
+ * converts it, in its one place), CURLE_ABORTED_BY_CALLBACK when cancelled. */
+int plat_http_curl_perform(void *multi, void *easy, struct plat_cancel *const *tokens, size_t count,
+			   const atomic_bool *flag);
 
 /* Frees the body; safe on a zeroed or already freed response. */
 void plat_http_response_free(struct plat_http_response *resp);
