@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* A fixed pool of pthreads over two intrusive lists: queued tasks and finished tasks. */
+/* A fixed pool of pthreads over two intrusive lists (queued tasks, finished tasks) and one slot per
+ * worker for the task it runs; every task owns a cancel token. */
 #include "plat_task.h"
+
+#include "plat_cancel.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -9,26 +12,40 @@
 
 struct task {
 	struct task *next;
-	plat_task_run_fn run;
+	uint64_t id;
+	plat_task_run_fn run; /* one of run and job is set */
+	plat_task_job_fn job;
 	plat_task_done_fn done;
 	void *arg;
+	struct plat_cancel *token; /* owned; freed after done */
 	bool cancelled;
 };
 
 enum { MAX_WORKERS = 8 };
 
+struct plat_tasks;
+
+struct worker_slot {
+	struct plat_tasks *pool;
+	int index;
+};
+
+/* Lock order: lock, then a task's token lock (plat_tasks_cancel and destroy fire tokens with lock
+ * held, so a token's wake-ups must never call back into the pool). */
 struct plat_tasks {
-	pthread_mutex_t lock; /* guards every field below except cancel and the thread ids */
+	pthread_mutex_t lock; /* guards every field below except the thread ids and slots */
 	pthread_cond_t wake_worker;
 	struct task *queue_head, *queue_tail; /* FIFO of tasks to run */
 	struct task *done_head, *done_tail;   /* FIFO of finished tasks for the owner */
+	struct task *running[MAX_WORKERS];    /* what each worker runs, NULL when idle */
 	int queued;
 	int in_flight; /* queued + running + finished but not drained */
+	uint64_t next_id;
 	bool stopping;
-	_Atomic bool cancel; /* read by running tasks without the lock */
 	void (*wake)(void *opaque);
 	void *opaque;
 	pthread_t threads[MAX_WORKERS];
+	struct worker_slot slots[MAX_WORKERS];
 	int nthreads;
 };
 
@@ -53,9 +70,37 @@ static struct task *pop(struct task **head, struct task **tail)
 	return t;
 }
 
+/* Unlinks the task with id from the FIFO; NULL when it is not there. */
+static struct task *take(struct task **head, struct task **tail, uint64_t id)
+{
+	struct task *prev = NULL;
+	for (struct task *t = *head; t; prev = t, t = t->next) {
+		if (t->id != id)
+			continue;
+		if (prev)
+			prev->next = t->next;
+		else
+			*head = t->next;
+		if (*tail == t)
+			*tail = prev;
+		t->next = NULL;
+		return t;
+	}
+	return NULL;
+}
+
+/* lock held */
+static void finish(struct plat_tasks *p, struct task *t)
+{
+	push(&p->done_head, &p->done_tail, t);
+	if (p->wake)
+		p->wake(p->opaque);
+}
+
 static void *worker(void *arg)
 {
-	struct plat_tasks *p = arg;
+	struct worker_slot *slot = arg;
+	struct plat_tasks *p = slot->pool;
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->stopping && !p->queue_head)
@@ -64,13 +109,16 @@ static void *worker(void *arg)
 			break;
 		struct task *t = pop(&p->queue_head, &p->queue_tail);
 		p->queued--;
+		p->running[slot->index] = t;
 		pthread_mutex_unlock(&p->lock);
-		t->run(t->arg, &p->cancel);
-		t->cancelled = atomic_load(&p->cancel);
+		if (t->job)
+			t->job(t->arg, t->token);
+		else
+			t->run(t->arg, plat_cancel_flag(t->token));
+		t->cancelled = plat_cancel_fired(t->token);
 		pthread_mutex_lock(&p->lock);
-		push(&p->done_head, &p->done_tail, t);
-		if (p->wake)
-			p->wake(p->opaque);
+		p->running[slot->index] = NULL;
+		finish(p, t);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -88,8 +136,10 @@ int plat_tasks_create(int workers, void (*wake)(void *opaque), void *opaque, str
 	pthread_cond_init(&p->wake_worker, NULL);
 	p->wake = wake;
 	p->opaque = opaque;
+	p->next_id = 1;
 	for (int i = 0; i < workers; i++) {
-		int rc = pthread_create(&p->threads[i], NULL, worker, p);
+		p->slots[i] = (struct worker_slot){ p, i };
+		int rc = pthread_create(&p->threads[i], NULL, worker, &p->slots[i]);
 		if (rc != 0) {
 			plat_tasks_destroy(&p);
 			return -rc;
@@ -100,14 +150,18 @@ int plat_tasks_create(int workers, void (*wake)(void *opaque), void *opaque, str
 	return 0;
 }
 
-int plat_tasks_submit(struct plat_tasks *p, plat_task_run_fn run, plat_task_done_fn done, void *arg)
+static void task_free(struct task *t)
 {
-	struct task *t = calloc(1, sizeof(*t));
-	if (!t)
+	plat_cancel_free(&t->token);
+	free(t);
+}
+
+static int submit(struct plat_tasks *p, struct task *t, uint64_t *id)
+{
+	if (plat_cancel_create(&t->token) < 0) {
+		free(t);
 		return -ENOMEM;
-	t->run = run;
-	t->done = done;
-	t->arg = arg;
+	}
 	int rc = 0;
 	pthread_mutex_lock(&p->lock);
 	if (p->stopping)
@@ -115,6 +169,9 @@ int plat_tasks_submit(struct plat_tasks *p, plat_task_run_fn run, plat_task_done
 	else if (p->queued >= PLAT_TASKS_MAX_QUEUED)
 		rc = -EAGAIN;
 	if (rc == 0) {
+		t->id = p->next_id++;
+		if (id)
+			*id = t->id;
 		push(&p->queue_head, &p->queue_tail, t);
 		p->queued++;
 		p->in_flight++;
@@ -122,7 +179,49 @@ int plat_tasks_submit(struct plat_tasks *p, plat_task_run_fn run, plat_task_done
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (rc < 0)
-		free(t);
+		task_free(t);
+	return rc;
+}
+
+int plat_tasks_submit(struct plat_tasks *p, plat_task_run_fn run, plat_task_done_fn done, void *arg)
+{
+	struct task *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*t = (struct task){ .run = run, .done = done, .arg = arg };
+	return submit(p, t, NULL);
+}
+
+int plat_tasks_submit_job(struct plat_tasks *p, plat_task_job_fn run, plat_task_done_fn done, void *arg,
+			  uint64_t *id)
+{
+	struct task *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*t = (struct task){ .job = run, .done = done, .arg = arg };
+	return submit(p, t, id);
+}
+
+int plat_tasks_cancel(struct plat_tasks *p, uint64_t id)
+{
+	int rc = -ENOENT;
+	pthread_mutex_lock(&p->lock);
+	struct task *t = take(&p->queue_head, &p->queue_tail, id);
+	if (t) {
+		/* never runs: handed back as cancelled right away */
+		p->queued--;
+		plat_cancel_fire(t->token);
+		t->cancelled = true;
+		finish(p, t);
+		rc = 0;
+	}
+	for (int i = 0; rc < 0 && i < p->nthreads; i++) {
+		if (p->running[i] && p->running[i]->id == id) {
+			plat_cancel_fire(p->running[i]->token);
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
 	return rc;
 }
 
@@ -139,7 +238,7 @@ int plat_tasks_drain(struct plat_tasks *p)
 			return ran;
 		if (t->done)
 			t->done(t->arg, t->cancelled);
-		free(t);
+		task_free(t);
 		ran++;
 	}
 }
@@ -157,9 +256,11 @@ void plat_tasks_destroy(struct plat_tasks **pp)
 	struct plat_tasks *p = pp ? *pp : NULL;
 	if (!p)
 		return;
-	atomic_store(&p->cancel, true);
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
+	for (int i = 0; i < p->nthreads; i++)
+		if (p->running[i])
+			plat_cancel_fire(p->running[i]->token);
 	pthread_cond_broadcast(&p->wake_worker);
 	pthread_mutex_unlock(&p->lock);
 	for (int i = 0; i < p->nthreads; i++)
@@ -169,7 +270,7 @@ void plat_tasks_destroy(struct plat_tasks **pp)
 	while ((t = pop(&p->done_head, &p->done_tail)) || (t = pop(&p->queue_head, &p->queue_tail))) {
 		if (t->done)
 			t->done(t->arg, true);
-		free(t);
+		task_free(t);
 	}
 	pthread_cond_destroy(&p->wake_worker);
 	pthread_mutex_destroy(&p->lock);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The worker pool: results arrive on the owner thread only through drain, in the order tasks
- * finished; a shutdown cancels what is running and still hands every task back exactly once. */
+ * finished; a shutdown cancels what is running and still hands every task back exactly once; every
+ * task has its own token, which plat_tasks_cancel() and plat_tasks_destroy() fire. */
+#include "plat_cancel.h"
 #include "plat_clock.h"
 #include "plat_task.h"
 
@@ -12,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct job {
@@ -116,12 +119,148 @@ static void test_queue_is_bounded(void **state)
 	free(many);
 }
 
+/* A job that blocks on its token for up to 10 s, as a transfer would. */
+struct waiter {
+	struct plat_cancel *token;
+	_Atomic bool ran, started;
+	int rc;
+	int done_calls;
+	bool done_cancelled;
+};
+
+static void wait_on_token(void *arg, struct plat_cancel *token)
+{
+	struct waiter *w = arg;
+	w->token = token;
+	atomic_store(&w->ran, true);
+	atomic_store(&w->started, true);
+	w->rc = plat_cancel_sleep_ms(token, 10000);
+}
+
+/* the same through the old signature: the flag leads to the token */
+static void wait_on_flag(void *arg, const _Atomic bool *cancel)
+{
+	wait_on_token(arg, plat_cancel_from_flag(cancel));
+}
+
+static void waiter_done(void *arg, bool cancelled)
+{
+	struct waiter *w = arg;
+	w->done_calls++;
+	w->done_cancelled = cancelled;
+}
+
+static void wait_started(struct waiter *w)
+{
+	uint64_t deadline = plat_clock_mono_ms() + 5000;
+	while (!atomic_load(&w->started) && plat_clock_mono_ms() < deadline)
+		plat_clock_sleep_ms(1);
+	assert_true(atomic_load(&w->started));
+}
+
+static void test_each_job_has_its_own_token(void **state)
+{
+	struct plat_tasks *t = NULL;
+	assert_int_equal(plat_tasks_create(2, NULL, NULL, &t), 0);
+	struct waiter a = { 0 }, b = { 0 };
+	uint64_t ida = 0, idb = 0;
+	assert_int_equal(plat_tasks_submit_job(t, wait_on_token, waiter_done, &a, &ida), 0);
+	assert_int_equal(plat_tasks_submit_job(t, wait_on_token, waiter_done, &b, &idb), 0);
+	assert_true(ida != 0 && idb != 0 && ida != idb);
+	wait_started(&a);
+	wait_started(&b);
+	assert_ptr_not_equal(a.token, b.token);
+	/* cancelling one leaves the other running */
+	uint64_t t0 = plat_clock_mono_ms();
+	assert_int_equal(plat_tasks_cancel(t, ida), 0);
+	while (a.done_calls == 0 && plat_clock_mono_ms() - t0 < 5000) {
+		plat_tasks_drain(t);
+		plat_clock_sleep_ms(1);
+	}
+	assert_true(plat_clock_mono_ms() - t0 < 1000);
+	assert_int_equal(a.rc, -ECANCELED);
+	assert_true(a.done_cancelled);
+	assert_false(plat_cancel_fired(b.token));
+	assert_int_equal(b.done_calls, 0);
+	assert_int_equal(plat_tasks_cancel(t, ida), -ENOENT); /* finished */
+	assert_int_equal(plat_tasks_cancel(t, 999999), -ENOENT);
+	plat_tasks_destroy(&t);
+	assert_int_equal(b.rc, -ECANCELED);
+	assert_int_equal(b.done_calls, 1);
+	assert_true(b.done_cancelled);
+}
+
+static void test_cancel_queued_job_never_runs(void **state)
+{
+	struct plat_tasks *t = NULL;
+	assert_int_equal(plat_tasks_create(1, NULL, NULL, &t), 0);
+	struct waiter busy = { 0 }, queued = { 0 };
+	uint64_t id_busy = 0, id_queued = 0;
+	assert_int_equal(plat_tasks_submit_job(t, wait_on_token, waiter_done, &busy, &id_busy), 0);
+	assert_int_equal(plat_tasks_submit_job(t, wait_on_token, waiter_done, &queued, &id_queued), 0);
+	wait_started(&busy);
+	assert_int_equal(plat_tasks_cancel(t, id_queued), 0);
+	assert_int_equal(plat_tasks_drain(t), 1); /* handed back at once, while the worker is busy */
+	assert_int_equal(queued.done_calls, 1);
+	assert_true(queued.done_cancelled);
+	assert_false(atomic_load(&queued.ran));
+	assert_int_equal(busy.done_calls, 0);
+	plat_tasks_destroy(&t);
+	assert_int_equal(busy.done_calls, 1);
+}
+
+/* Row: how many workers, and which signature the blocked tasks use. */
+struct destroy_case {
+	const char *name;
+	int workers;
+	bool legacy;
+};
+
+static const struct destroy_case destroy_cases[] = {
+	{ "one job", 1, false },
+	{ "four jobs on four workers", 4, false },
+	{ "old signature through plat_cancel_from_flag", 2, true },
+};
+
+static void test_destroy_fires_every_token(void **state)
+{
+	for (size_t k = 0; k < sizeof(destroy_cases) / sizeof(destroy_cases[0]); k++) {
+		const struct destroy_case *tc = &destroy_cases[k];
+		struct plat_tasks *t = NULL;
+		assert_int_equal(plat_tasks_create(tc->workers, NULL, NULL, &t), 0);
+		struct waiter w[4] = { 0 };
+		for (int i = 0; i < tc->workers; i++) {
+			if (tc->legacy)
+				assert_int_equal(plat_tasks_submit(t, wait_on_flag, waiter_done, &w[i]), 0);
+			else
+				assert_int_equal(
+				    plat_tasks_submit_job(t, wait_on_token, waiter_done, &w[i], NULL), 0);
+		}
+		for (int i = 0; i < tc->workers; i++)
+			wait_started(&w[i]);
+		uint64_t t0 = plat_clock_mono_us();
+		plat_tasks_destroy(&t);
+		double ms = (double)(plat_clock_mono_us() - t0) / 1000.0;
+		printf("%s: plat_tasks_destroy returned in %.2f ms\n", tc->name, ms);
+		if (ms >= 1000)
+			fail_msg("%s: destroy took %.0f ms", tc->name, ms);
+		for (int i = 0; i < tc->workers; i++) {
+			assert_int_equal(w[i].rc, -ECANCELED);
+			assert_int_equal(w[i].done_calls, 1);
+			assert_true(w[i].done_cancelled);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_results_come_back_on_owner_thread),
 		cmocka_unit_test(test_shutdown_cancels_and_hands_back_everything),
 		cmocka_unit_test(test_queue_is_bounded),
+		cmocka_unit_test(test_each_job_has_its_own_token),
+		cmocka_unit_test(test_cancel_queued_job_never_runs),
+		cmocka_unit_test(test_destroy_fires_every_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
