@@ -27,14 +27,19 @@ void ctl_lineup_reload(struct ctl_lineup *l);
 
 /* The number shown for a channel (its place in the full list), 0 when unknown. */
 int64_t ctl_lineup_number(const struct ctl_lineup *l, int64_t stream_id);
-/* The channel with that number, 0 when none. */
+/* The channel with that number, 0 when none. Locked channels have numbers too: the gate is
+ * ctl_lineup_zap (a number typed for a locked channel asks for the PIN). */
 int64_t ctl_lineup_by_number(const struct ctl_lineup *l, int64_t number);
 
 /* The order CH+/CH- follow from now on (the list, the guide or search the viewer zapped from); ids
  * are copied. n == 0: the full list. */
 void ctl_lineup_set_zap_list(struct ctl_lineup *l, const int64_t *ids, size_t n);
-/* The channel delta steps away from stream_id in the zap list, skipping channels the parental lock
- * hides; 0 when none. */
+/* The order CH+/CH- follow now (the full list when none was set); *ids borrowed until the next
+ * ctl_lineup_set_zap_list or ctl_lineup_reload. Returns the count. */
+size_t ctl_lineup_zap_list(const struct ctl_lineup *l, const int64_t **ids);
+/* The channel delta steps away from stream_id in the zap list (wrapping round), skipping channels
+ * the parental lock hides (they neither count as a step nor are landed on); 0 when none. A stream_id
+ * not in the list steps from its start (delta > 0) or its end. */
 int64_t ctl_lineup_neighbour(struct ctl_lineup *l, int64_t stream_id, int delta);
 
 /* Where a zap comes from (for history, QoE and the lock's tests). */
@@ -55,7 +60,8 @@ enum ctl_zap_from {
  * recall), -EACCES when the parental lock holds it (the caller asks for the PIN, unlocks through
  * ctl_parental_unlock and asks again), -ENOENT when the channel is not in the line-up. */
 int ctl_lineup_zap(struct ctl_lineup *l, int64_t stream_id, enum ctl_zap_from from);
-/* The channel recall goes back to (the one before the current), 0 when none. */
+/* The channel recall goes back to (the one before the current), 0 when none; hand it to
+ * ctl_lineup_zap like any other (it may have been locked again since). */
 int64_t ctl_lineup_recall(const struct ctl_lineup *l);
 /* The channel playing now (last successful ctl_lineup_zap), 0 when none. */
 int64_t ctl_lineup_current(const struct ctl_lineup *l);
