@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* The Live TV screen: categories on the start side, the channels of the focused category on the
- * other (number, logo, name, now and next from the guide), OK zaps and opens the player screen, the
- * yellow key toggles a favourite, locked categories open only with the parental PIN typed on the
- * on-screen keyboard. It also keeps the channel order the player screen zaps through (CH+/CH-, the
- * mini guide) and the channel numbers: a channel's number is its place in the panel's full list, as
- * on the panel's own M3U, the same whatever category the viewer came from.
+ * other (number, logo, name, now and next from the guide), OK zaps and opens the player screen, a
+ * number typed on the remote and confirmed with OK zaps to that channel, the yellow key toggles a
+ * favourite, red locks the parental lock again. Every zap goes through the line-up's gate
+ * (app_pin_play_live: ctl_lineup_zap), so a locked channel asks for the PIN whatever the path; the
+ * numbers and the CH+/CH- order are the line-up controller's (ctl_lineup.h).
  *
- * State: one struct app_live per app (app->screen_state[APP_SCREEN_LIVE]), built on first use (the
- * player screen may need the numbers before this screen was ever shown) and kept across rebuilds of
- * the screen (a language switch). Everything here runs on the UI thread and reads the library and the
- * guide through the UI thread's own store connection. */
+ * State: one struct app_live per app (app->screen_state[APP_SCREEN_LIVE]), built on first use and
+ * kept across rebuilds of the screen (a language switch); it also holds the shared PIN prompt's state
+ * (app_pin.h). Everything here runs on the UI thread and reads the library and the guide through the
+ * UI thread's own store connection. */
 #include "app.h"
+#include "app_pin.h"
 
 #include "plat_log.h"
 
@@ -45,30 +46,19 @@ struct live_row {
 	int64_t nn_until; /* the now/next above holds until this time */
 };
 
-struct id_number {
-	int64_t id, number;
-};
-
 struct app_live {
 	struct app *app;
-	/* the panel's full list: number = index + 1 */
-	int64_t *all_ids;
-	size_t all_n;
-	struct id_number *by_id; /* all_ids sorted by id, for the number of a channel */
 	struct live_cat *cats;
 	size_t ncats;
 	size_t cat_index; /* focused category */
 	int64_t *ids;     /* channels of the focused category, in panel order */
 	size_t n;
-	int64_t *zap_ids; /* the list the viewer last zapped from (CH+/CH- order) */
-	size_t zap_n;
-	bool unlocked;      /* the PIN was typed in this session */
-	int64_t checked_at; /* app_now() of the last look at the catalogue's size */
+	unsigned lock_gen; /* ctl_parental_generation() the lists were filtered with */
+	char digits[8];    /* a channel number being typed */
+	struct app_pin *pin;
 	struct live_row rows[LIVE_ROW_CACHE];
 	/* widgets of the current build */
-	struct ui_widget *screen, *cat_list, *chan_list, *empty, *clock;
-	struct ui_widget *pin_screen, *pin_kb, *pin_msg;
-	size_t pin_cat; /* category waiting for the PIN */
+	struct ui_widget *screen, *cat_list, *chan_list, *empty, *number;
 };
 
 /* ---- loading ---- */
@@ -101,30 +91,6 @@ static int collect_id(void *ud, const struct library_item *it)
 	if (vec->skip_locked && it->locked)
 		return 0;
 	return id_vec_push(vec, it->id);
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	const struct id_number *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static void load_all(struct app_live *l)
-{
-	struct id_vec vec = { 0 };
-	library_items(l->app->library, LIBRARY_LIVE, -1, 0, 0, collect_id, &vec);
-	free(l->all_ids);
-	free(l->by_id);
-	l->all_ids = vec.v;
-	l->all_n = vec.n;
-	l->by_id = vec.n ? calloc(vec.n, sizeof(*l->by_id)) : NULL;
-	if (!l->by_id) {
-		l->all_n = 0;
-		return;
-	}
-	for (size_t i = 0; i < vec.n; i++)
-		l->by_id[i] = (struct id_number){ vec.v[i], (int64_t)i + 1 };
-	qsort(l->by_id, vec.n, sizeof(*l->by_id), cmp_id);
 }
 
 struct cat_vec {
@@ -180,12 +146,14 @@ static const char *cat_name(const struct app_live *l, const struct live_cat *c)
 
 static bool cat_hidden(const struct app_live *l, size_t i)
 {
-	return i < l->ncats && l->cats[i].locked && !l->unlocked;
+	return i < l->ncats && l->cats[i].id >= 0 &&
+	       ctl_parental_category_hidden(l->app->parental, LIBRARY_LIVE, l->cats[i].id);
 }
 
 static void load_channels(struct app_live *l)
 {
-	struct id_vec vec = { .skip_locked = !l->unlocked };
+	l->lock_gen = ctl_parental_generation(l->app->parental);
+	struct id_vec vec = { .skip_locked = !ctl_parental_unlocked(l->app->parental) };
 	if (l->ncats && !cat_hidden(l, l->cat_index)) {
 		int64_t id = l->cats[l->cat_index].id;
 		if (id == CAT_FAVOURITES)
@@ -205,11 +173,9 @@ static void live_state_free(void *p)
 	struct app_live *l = p;
 	if (!l)
 		return;
-	free(l->all_ids);
-	free(l->by_id);
+	app_pin_free(&l->pin);
 	free(l->cats);
 	free(l->ids);
-	free(l->zap_ids);
 	free(l);
 }
 
@@ -217,91 +183,52 @@ static void live_state_free(void *p)
 static struct app_live *live_state(struct app *app)
 {
 	struct app_live *l = app->screen_state[APP_SCREEN_LIVE];
-	if (l) {
-		/* the numbers must follow a sync even when this screen was never built (its on_refresh
-		 * then does not run): a count per second at most */
-		int64_t now = app_now(app);
-		size_t n = 0;
-		if (now != l->checked_at && !app->screens[APP_SCREEN_LIVE] &&
-		    library_count(app->library, LIBRARY_LIVE, -1, &n) == 0 && n != l->all_n)
-			load_all(l);
-		l->checked_at = now;
+	if (l)
 		return l;
-	}
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return NULL;
 	l->app = app;
 	app->screen_state[APP_SCREEN_LIVE] = l;
-	load_all(l);
 	load_categories(l);
 	load_channels(l);
 	return l;
 }
 
-/* ---- the helpers of app.h ---- */
+/* ---- the helpers of app.h: the line-up controller's, until the player screen calls it ---- */
+
+struct app_pin **app_live_pin_slot(struct app *app)
+{
+	struct app_live *l = live_state(app);
+	return l ? &l->pin : NULL;
+}
 
 int64_t app_live_number(struct app *app, int64_t stream_id)
 {
-	struct app_live *l = live_state(app);
-	if (!l || !l->by_id)
-		return 0;
-	struct id_number key = { stream_id, 0 };
-	const struct id_number *hit = bsearch(&key, l->by_id, l->all_n, sizeof(key), cmp_id);
-	return hit ? hit->number : 0;
+	return ctl_lineup_number(app->lineup, stream_id);
 }
 
 int64_t app_live_neighbour(struct app *app, int64_t stream_id, int delta)
 {
-	struct app_live *l = live_state(app);
-	if (!l)
-		return 0;
-	const int64_t *ids = l->zap_n ? l->zap_ids : l->all_ids;
-	size_t n = l->zap_n ? l->zap_n : l->all_n;
-	for (size_t i = 0; i < n; i++) {
-		if (ids[i] != stream_id)
-			continue;
-		long long k = ((long long)i + delta) % (long long)n;
-		return ids[k < 0 ? k + (long long)n : k];
-	}
-	return n ? ids[0] : 0;
+	return ctl_lineup_neighbour(app->lineup, stream_id, delta);
 }
 
-static int probe_locked(void *ud, const struct library_item *it)
-{
-	*(bool *)ud = it->locked;
-	return 0;
-}
-
-static bool channel_locked(struct app *app, int64_t id)
-{
-	bool locked = false;
-	library_item(app->library, LIBRARY_LIVE, id, probe_locked, &locked);
-	return locked;
-}
-
+/* A locked channel's number answers 0 here: the player screen's number entry plays what it gets
+ * without the gate until it calls ctl_lineup_zap. */
 int64_t app_live_by_number(struct app *app, int64_t number)
 {
-	struct app_live *l = live_state(app);
-	if (!l || number < 1 || (uint64_t)number > l->all_n)
-		return 0;
-	int64_t id = l->all_ids[number - 1];
-	return channel_locked(app, id) && !l->unlocked ? 0 : id;
+	int64_t id = ctl_lineup_by_number(app->lineup, number);
+	return id && ctl_parental_check(app->parental, LIBRARY_LIVE, id) == 0 ? id : 0;
 }
 
 void app_live_set_zap_list(struct app *app, const int64_t *ids, size_t n)
 {
-	struct app_live *l = live_state(app);
-	if (!l)
-		return;
-	int64_t *copy = n ? malloc(n * sizeof(*copy)) : NULL;
-	if (n && !copy)
-		return;
-	if (n)
-		memcpy(copy, ids, n * sizeof(*copy));
-	free(l->zap_ids);
-	l->zap_ids = copy;
-	l->zap_n = n;
+	ctl_lineup_set_zap_list(app->lineup, ids, n);
+}
+
+size_t app_live_zap_list(struct app *app, const int64_t **ids)
+{
+	return ctl_lineup_zap_list(app->lineup, ids);
 }
 
 /* ---- rows ---- */
@@ -336,7 +263,7 @@ static struct live_row *row_at(struct app_live *l, size_t index)
 	if (!r->used || r->index != index || r->id != l->ids[index]) {
 		*r = (struct live_row){ .used = true, .index = index, .id = l->ids[index] };
 		library_item(app->library, LIBRARY_LIVE, r->id, fill_row, r);
-		r->number = app_live_number(app, r->id);
+		r->number = ctl_lineup_number(app->lineup, r->id);
 		char key[24];
 		snprintf(key, sizeof(key), "%lld", (long long)r->id);
 		r->fav = library_favourite_is(app->library, LIBRARY_LIVE, key) == 1;
@@ -419,17 +346,20 @@ static int chan_label(void *user, size_t i, char *buf, size_t cap)
 	return 0;
 }
 
+static bool number_commit(struct app_live *l);
+
 static void chan_activate(void *user, size_t i)
 {
 	struct app_live *l = user;
 	struct app *app = l->app;
-	if (i >= l->n)
+	if (number_commit(l) || i >= l->n)
 		return;
-	app_live_set_zap_list(app, l->ids, l->n);
-	int rc = app_play_live(app, l->ids[i], "ok");
-	if (rc < 0)
+	ctl_lineup_set_zap_list(app->lineup, l->ids, l->n);
+	int rc = app_pin_play_live(app, l->ids[i], CTL_ZAP_LIST, "ok");
+	if (rc < 0 && rc != -EACCES)
 		plat_log_warn("live", "zap to %lld: %s", (long long)l->ids[i], strerror(-rc));
-	app_show(app, APP_SCREEN_PLAYER, true);
+	if (rc != -EACCES)
+		app_show(app, APP_SCREEN_PLAYER, true);
 }
 
 static const struct ui_list_model chan_model = {
@@ -487,8 +417,8 @@ static void cat_draw(void *user, struct ui_draw *d, size_t i, int w, int h, bool
 		struct ui_text_style st_tag = { .size = t->text_small,
 						.color = focused ? t->on_accent : t->danger,
 						.flags = UI_TEXT_MIDDLE | UI_TEXT_END };
-		ui_draw_text(d, (struct ui_rect){ w - 20 - tag, 0, tag, h }, l->unlocked ? "PIN ✓" : "PIN",
-			     &st_tag);
+		ui_draw_text(d, (struct ui_rect){ w - 20 - tag, 0, tag, h },
+			     ctl_parental_unlocked(l->app->parental) ? "PIN ✓" : "PIN", &st_tag);
 	}
 }
 
@@ -517,7 +447,7 @@ static void pin_open(struct app_live *l, size_t cat);
 static void cat_activate(void *user, size_t i)
 {
 	struct app_live *l = user;
-	if (i >= l->ncats)
+	if (number_commit(l) || i >= l->ncats)
 		return;
 	cat_focus(l, i);
 	if (cat_hidden(l, i))
@@ -534,58 +464,75 @@ static const struct ui_list_model cat_model = { .count = cat_count,
 
 /* ---- the parental PIN ---- */
 
-static void pin_done(void *user, struct ui_widget *w, const char *text)
+/* After the right PIN for a locked category: its channels, focused (the lists were reloaded by the
+ * catalogue change the prompt announced). */
+static void cat_unlocked(struct app *app, const void *arg)
 {
-	struct app_live *l = user;
-	struct app *app = l->app;
-	int rc = library_pin_check(app->library, text);
-	if (rc == 0) {
-		l->unlocked = true;
-		ui_screen_pop(app->ui);
-		load_all(l);
-		show_channels(l);
-		ui_widget_invalidate(l->cat_list);
-		if (l->n > 0)
-			ui_widget_focus(l->chan_list);
-		ui_toast_show(app->ui, TR(app, "Unlocked until the box restarts"), 3000);
+	struct app_live *l = live_state(app);
+	size_t cat = *(const size_t *)arg;
+	if (!l || !l->screen || cat >= l->ncats)
 		return;
+	l->cat_index = cat;
+	show_channels(l);
+	if (l->cat_list) {
+		ui_list_set_index(l->cat_list, cat);
+		ui_widget_invalidate(l->cat_list);
 	}
-	ui_keyboard_set_text(w, "");
-	ui_label_set_text(l->pin_msg, rc == -ENOENT
-					  ? TR(app, "No PIN is set yet: set one in Settings, then come back.")
-					  : TR(app, "Wrong PIN. Try again."));
+	if (l->n > 0)
+		ui_widget_focus(l->chan_list);
 }
 
 static void pin_open(struct app_live *l, size_t cat)
 {
+	app_pin_ask(l->app, TR(l->app, "The category is locked."), cat_unlocked, &cat, sizeof(cat));
+}
+
+/* ---- a number typed on the remote ---- */
+
+static void number_show(struct app_live *l)
+{
+	if (!l->number)
+		return;
+	ui_widget_set_visible(l->number, l->digits[0] != 0);
+	ui_label_set_text(l->number, l->digits);
+}
+
+/* OK after digits: zap to that number (the gate asks for the PIN of a locked one). True when digits
+ * were pending (the OK is used). */
+static bool number_commit(struct app_live *l)
+{
 	struct app *app = l->app;
-	const struct ui_theme *t = ui_ctx_theme(app->ui);
-	l->pin_cat = cat;
-	if (!l->pin_screen) {
-		l->pin_screen = ui_screen_create(app->ui, "pin");
-		if (!l->pin_screen)
-			return;
-		ui_screen_set_overlay(l->pin_screen, true);
-		struct ui_widget *panel =
-		    ui_box_create(l->pin_screen, (struct ui_rect){ 260, 90, 1400, 900 });
-		ui_widget_set_background(panel, t->surface_alt);
-		struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE };
-		ui_label_create(panel, (struct ui_rect){ 40, 20, 1320, 80 },
-				TR(app, "Enter your parental PIN"), &title);
-		struct ui_text_style msg = { .size = t->text_body,
-					     .color = t->text_dim,
-					     .flags = UI_TEXT_MIDDLE };
-		l->pin_msg = ui_label_create(panel, (struct ui_rect){ 40, 100, 1320, 60 }, "", &msg);
-		ui_widget_set_id(l->pin_msg, "pin_message");
-		l->pin_kb = ui_keyboard_create(panel, (struct ui_rect){ 0, 170, 1400, 720 }, UI_KB_LATIN,
-					       pin_done, l);
-		ui_widget_set_id(l->pin_kb, "pin");
-		ui_keyboard_set_secret(l->pin_kb, true);
+	if (!l->digits[0])
+		return false;
+	char *end = NULL;
+	long long number = strtoll(l->digits, &end, 10);
+	l->digits[0] = 0;
+	number_show(l);
+	int64_t id = ctl_lineup_by_number(app->lineup, number);
+	if (!id) {
+		char msg[64];
+		snprintf(msg, sizeof(msg), TR(app, "No channel %lld"), number);
+		ui_toast_show(app->ui, msg, 2500);
+		return true;
 	}
-	ui_keyboard_set_text(l->pin_kb, "");
-	ui_label_set_text(l->pin_msg, TR(app, "The category is locked."));
-	if (ui_screen_push(app->ui, l->pin_screen) == 0)
-		ui_widget_focus(l->pin_kb);
+	ctl_lineup_set_zap_list(app->lineup, NULL, 0); /* CH+/CH- then follow the full list */
+	int rc = app_pin_play_live(app, id, CTL_ZAP_NUMBER, "number");
+	if (rc < 0 && rc != -EACCES)
+		ui_toast_show(app->ui,
+			      app->playing.error[0] ? app->playing.error
+						    : TR(app, "This channel cannot be played."),
+			      3000);
+	return true;
+}
+
+static void number_digit(struct app_live *l, int digit)
+{
+	size_t n = strlen(l->digits);
+	if (n + 1 >= sizeof(l->digits) || (n == 0 && digit == 0))
+		return;
+	l->digits[n] = (char)('0' + digit);
+	l->digits[n + 1] = 0;
+	number_show(l);
 }
 
 /* ---- the screen ---- */
@@ -621,7 +568,23 @@ static bool live_keys(void *user, struct ui_widget *screen, enum plat_action a)
 {
 	struct app_live *l = user;
 	struct app *app = l->app;
+	if (a >= PLAT_ACT_DIGIT_0 && a <= PLAT_ACT_DIGIT_9) {
+		number_digit(l, (int)(a - PLAT_ACT_DIGIT_0));
+		return true;
+	}
+	if (a == PLAT_ACT_BACK && l->digits[0]) {
+		l->digits[0] = 0;
+		number_show(l);
+		return true;
+	}
 	switch (a) {
+	case PLAT_ACT_RED:
+		if (!ctl_parental_unlocked(app->parental) || !ctl_parental_pin_set(app->parental))
+			return true;
+		ctl_parental_lock(app->parental);
+		app_screens_changed(app, APP_CHANGED_CATALOGUE); /* the lists hide the locked rows again */
+		ui_toast_show(app->ui, TR(app, "Locked again"), 2500);
+		return true;
 	case PLAT_ACT_YELLOW:
 		toggle_favourite(l);
 		return true;
@@ -638,7 +601,6 @@ static void live_refresh(struct app *app)
 	struct app_live *l = live_state(app);
 	if (!l)
 		return;
-	load_all(l);
 	load_categories(l);
 	size_t keep = l->chan_list ? ui_list_index(l->chan_list) : 0;
 	show_channels(l);
@@ -657,7 +619,8 @@ static void live_report(struct app *app, json_t *obj)
 	json_object_set_new(o, "category", json_string(cat_name(l, &l->cats[l->cat_index])));
 	json_object_set_new(o, "category_locked", json_boolean(cat_hidden(l, l->cat_index)));
 	json_object_set_new(o, "channels", json_integer((json_int_t)l->n));
-	json_object_set_new(o, "unlocked", json_boolean(l->unlocked));
+	json_object_set_new(o, "unlocked", json_boolean(ctl_parental_unlocked(app->parental)));
+	json_object_set_new(o, "number", json_string(l->digits));
 	json_object_set_new(obj, "live", o);
 }
 
@@ -671,7 +634,6 @@ static struct ui_widget *build(struct app *app)
 	if (!s)
 		return NULL;
 	l->screen = s;
-	l->pin_screen = NULL; /* a rebuild (language switch) makes a new one in the new language */
 	ui_screen_on_action(s, live_keys, l);
 	struct ui_text_style title = { .size = t->text_title, .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
 	ui_label_create(s, (struct ui_rect){ 60, 24, 1200, 80 }, TR(app, "Live TV"), &title);
@@ -690,22 +652,20 @@ static struct ui_widget *build(struct app *app)
 				      .color = t->text_dim,
 				      .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
 	ui_label_create(s, (struct ui_rect){ 60, 1000, 1800, 56 },
-			TR(app, "OK: watch   Yellow: favourite   EPG: guide"), &hint);
+			TR(app, "OK: watch   0-9: number   Yellow: favourite   Red: lock again   EPG: guide"),
+			&hint);
+	struct ui_text_style big = { .size = t->text_title,
+				     .color = t->text,
+				     .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER };
+	l->number = ui_label_create(s, (struct ui_rect){ 1560, 24, 300, 80 }, "", &big);
+	ui_widget_set_id(l->number, "number");
+	l->digits[0] = 0;
+	number_show(l);
 
 	ui_list_set_index(l->cat_list, l->cat_index);
 	show_channels(l);
 	ui_widget_focus(l->n > 0 ? l->chan_list : l->cat_list);
 	return s;
-}
-
-size_t app_live_zap_list(struct app *app, const int64_t **ids)
-{
-	struct app_live *l = live_state(app);
-	*ids = NULL;
-	if (!l)
-		return 0;
-	*ids = l->zap_n ? l->zap_ids : l->all_ids;
-	return l->zap_n ? l->zap_n : l->all_n;
 }
 
 const struct app_screen_class app_screen_live_class = {

@@ -232,6 +232,8 @@ void app_screens_reset(struct app *app)
 
 void app_screens_changed(struct app *app, unsigned changes)
 {
+	if (changes & APP_CHANGED_CATALOGUE) /* the line-up first: the screens read their numbers */
+		ctl_parental_reload(app->parental), ctl_lineup_reload(app->lineup);
 	for (int i = 0; i < APP_SCREEN_COUNT; i++)
 		if (app->screens[i] && classes[i]->refresh && (classes[i]->refresh_on & changes))
 			classes[i]->refresh(app);
@@ -347,6 +349,10 @@ static int open_services(struct app *app)
 	if (rc >= 0)
 		rc = library_open(app->store, &app->library);
 	if (rc >= 0)
+		rc = ctl_parental_create(app->library, app->prov.features.parental_lock, &app->parental);
+	if (rc >= 0)
+		rc = ctl_lineup_create(app->library, app->parental, &app->lineup);
+	if (rc >= 0)
 		rc = epg_schema_ensure(app->store);
 	if (rc < 0) {
 		fprintf(stderr, "qanat: cannot open the database %s: %s\n", app->db_path, strerror(-rc));
@@ -408,6 +414,8 @@ static void shutdown_app(struct app *app)
 	library_close(&app->bg_library);
 	store_close(&app->bg_store);
 	xt_client_destroy(&app->xt);
+	ctl_lineup_free(&app->lineup);
+	ctl_parental_free(&app->parental);
 	library_close(&app->library);
 	store_close(&app->store);
 	plat_keymap_free(&app->keymap);
