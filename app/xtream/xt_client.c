@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The player API over libcurl: one easy handle per client, failover across the panel URLs, bodies
- * either buffered (login, details: capped) or fed to the element scanner (lists: bounded memory),
- * login outcomes and their back-off. CURLcode becomes a negative errno in exactly one place
- * (curl_errno). Every URL that reaches a log goes through plat_redact_url. */
+/* The player API over libcurl: one easy handle and one multi handle per client (the multi keeps the
+ * connections between requests; plat_http_curl_perform runs every transfer on it so a cancel token
+ * interrupts it at once), failover across the panel URLs, bodies either buffered (login, details:
+ * capped) or fed to the element scanner (lists: bounded memory), login outcomes and their back-off.
+ * CURLcode becomes a negative errno in exactly one place (curl_errno). Every URL that reaches a log
+ * goes through plat_redact_url. */
 #include "xtream.h"
 
+#include "plat_cancel.h"
 #include "plat_clock.h"
+#include "plat_http.h"
 #include "plat_log.h"
 #include "plat_redact.h"
 #include "qanat_config.h"
@@ -16,7 +20,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +40,11 @@ struct xt_client {
 	long connect_timeout_ms, request_timeout_ms, stall_timeout_ms, backoff_ms;
 	size_t max_element;
 	CURL *curl;
-	_Atomic bool cancel; /* the only field touched from other threads */
+	CURLM *multi;
+	/* xt_client_cancel() fires own from any thread (the only field other threads touch); token is
+	 * the caller's (xt_client_set_cancel), borrowed, fired by its owner from any thread */
+	struct plat_cancel *own;
+	struct plat_cancel *token;
 	/* login back-off (monotonic ms) */
 	int64_t backoff_until;
 	int64_t backoff_step;
@@ -68,6 +75,9 @@ void xt_client_destroy(struct xt_client **cp)
 	free(c->user_agent);
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
+	plat_cancel_free(&c->own);
 	free(c);
 	*cp = NULL;
 }
@@ -101,7 +111,9 @@ int xt_client_create(const struct xt_config *cfg, struct xt_client **out)
 		c->password = dup_str(cfg->password);
 		c->user_agent = dup_str(cfg->user_agent && cfg->user_agent[0] ? cfg->user_agent : ua);
 		c->curl = curl_easy_init();
-		if (!c->username || !c->password || !c->user_agent || !c->curl)
+		c->multi = curl_multi_init();
+		if (!c->username || !c->password || !c->user_agent || !c->curl || !c->multi ||
+		    plat_cancel_create(&c->own) < 0)
 			rc = -ENOMEM;
 	}
 	if (rc < 0) {
@@ -113,7 +125,6 @@ int xt_client_create(const struct xt_config *cfg, struct xt_client **out)
 	c->stall_timeout_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : 20000;
 	c->backoff_ms = cfg->backoff_ms > 0 ? cfg->backoff_ms : 30000;
 	c->max_element = cfg->max_element_bytes ? cfg->max_element_bytes : 1u << 20;
-	atomic_init(&c->cancel, false);
 	*out = c;
 	return 0;
 }
@@ -139,12 +150,24 @@ int xt_client_set_credentials(struct xt_client *c, const char *username, const c
 
 void xt_client_cancel(struct xt_client *c)
 {
-	atomic_store(&c->cancel, true);
+	plat_cancel_fire(c->own);
 }
 
 void xt_client_reset_cancel(struct xt_client *c)
 {
-	atomic_store(&c->cancel, false);
+	plat_cancel_reset(c->own);
+}
+
+struct plat_cancel *xt_client_set_cancel(struct xt_client *c, struct plat_cancel *token)
+{
+	struct plat_cancel *previous = c->token;
+	c->token = token;
+	return previous;
+}
+
+static bool cancelled(const struct xt_client *c)
+{
+	return plat_cancel_fired(c->own) || plat_cancel_fired(c->token);
 }
 
 const char *xt_client_base(const struct xt_client *c)
@@ -236,12 +259,6 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
-{
-	struct transfer *t = ud;
-	return atomic_load(&t->c->cancel) ? 1 : 0;
-}
-
 /* The one place where CURLcode becomes an errno. */
 static int curl_errno(CURLcode rc, const struct transfer *t)
 {
@@ -304,9 +321,6 @@ static void setup_curl(struct xt_client *c, struct transfer *t, const char *url,
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (c->stall_timeout_ms + 999) / 1000);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, t);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 }
@@ -320,9 +334,10 @@ static int perform(struct xt_client *c, struct transfer *t, const char *url, boo
 	t->bytes = 0;
 	t->len = 0;
 	setup_curl(c, t, url, whole_timeout);
-	if (atomic_load(&c->cancel))
+	if (cancelled(c))
 		return -ECANCELED;
-	int err = curl_errno(curl_easy_perform(c->curl), t);
+	struct plat_cancel *tokens[] = { c->own, c->token };
+	int err = curl_errno((CURLcode)plat_http_curl_perform(c->multi, c->curl, tokens, 2, NULL), t);
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
 	plat_redact_url(url, safe, sizeof(safe));
 	if (err < 0 && err != t->body_err)
@@ -857,13 +872,14 @@ int xt_client_fetch(struct xt_client *c, const char *url, xt_sink_cb sink, void 
 	return err < 0 ? err : (int)status;
 }
 
-int xt_fetch_url(const char *url, xt_sink_cb sink, void *ud, char *err, size_t errcap)
+int xt_fetch_url_ex(const char *url, xt_sink_cb sink, void *ud, struct plat_cancel *cancel, char *err,
+		    size_t errcap)
 {
 	struct xt_client tmp = { .connect_timeout_ms = 5000,
 				 .request_timeout_ms = 20000,
 				 .stall_timeout_ms = 20000,
-				 .user_agent = (char *)"Qanat/" QANAT_VERSION };
-	atomic_init(&tmp.cancel, false);
+				 .user_agent = (char *)"Qanat/" QANAT_VERSION,
+				 .token = cancel };
 	tmp.curl = curl_easy_init();
 	if (!tmp.curl)
 		return -ENOMEM;
@@ -872,6 +888,11 @@ int xt_fetch_url(const char *url, xt_sink_cb sink, void *ud, char *err, size_t e
 		snprintf(err, errcap, "%s", tmp.last_error[0] ? tmp.last_error : xt_strerror(rc));
 	curl_easy_cleanup(tmp.curl);
 	return rc;
+}
+
+int xt_fetch_url(const char *url, xt_sink_cb sink, void *ud, char *err, size_t errcap)
+{
+	return xt_fetch_url_ex(url, sink, ud, NULL, err, errcap);
 }
 
 /* ---------------------------------------------------------------------------------------------- */

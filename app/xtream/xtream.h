@@ -8,7 +8,10 @@
  * Ownership: structs handed to callbacks are borrowed and valid only during the callback (their
  * strings point into the element being decoded); copy what you keep.
  * Threads: a struct xt_client belongs to one thread; only xt_client_cancel() may be called from
- * another one. Errors are negative errno values (see xt_strerror()). */
+ * another one (and plat_cancel_fire() on the token given to xt_client_set_cancel()). Every transfer
+ * waits in curl_multi_poll(), so either of them stops a request at once with -ECANCELED, even one
+ * whose panel sends nothing or a few bytes a second. Errors are negative errno values (see
+ * xt_strerror()). */
 #ifndef XTREAM_H
 #define XTREAM_H
 
@@ -26,7 +29,8 @@
  * -ECONNREFUSED  no panel URL could be reached; -ETIMEDOUT a request timed out or stalled
  * -ENOENT        the item does not exist (vod-info / series-info of an unknown id)
  * -EAGAIN        login refused locally: the back-off after a failed login has not elapsed
- * -ECANCELED     xt_client_cancel() or a callback asked to stop; -EFBIG an element too large */
+ * -ECANCELED     xt_client_cancel(), the client's cancel token, or a callback asked to stop;
+ * -EFBIG         an element too large */
 
 enum xt_kind { XT_KIND_LIVE, XT_KIND_VOD, XT_KIND_SERIES };
 
@@ -219,6 +223,7 @@ struct xt_list_stats {
 };
 
 struct xt_client;
+struct plat_cancel;
 
 /* Copies everything it needs from cfg. *out is owned by the caller: xt_client_destroy().
  * Returns 0, -EINVAL (no URL, a URL that is not http(s), no credentials), -ENOMEM. */
@@ -232,6 +237,12 @@ int xt_client_set_credentials(struct xt_client *c, const char *username, const c
  * stays set until xt_client_reset_cancel(). */
 void xt_client_cancel(struct xt_client *c);
 void xt_client_reset_cancel(struct xt_client *c);
+
+/* Makes token (borrowed; NULL: none) stop this client's requests when it fires, from any thread:
+ * the request in progress and every later one return -ECANCELED until another token is set. Owner
+ * thread only, between requests. Returns the token it replaces (NULL when none), so a caller that
+ * sets one for a while can put the previous one back. */
+struct plat_cancel *xt_client_set_cancel(struct xt_client *c, struct plat_cancel *token);
 
 /* The panel URL in use (the last one that answered; the first one before any request). Borrowed. */
 const char *xt_client_base(const struct xt_client *c);
@@ -276,6 +287,9 @@ int xt_client_fetch(struct xt_client *c, const char *url, xt_sink_cb sink, void 
 /* The same without a panel (an M3U playlist URL): default timeouts, Qanat's User-Agent. On failure
  * a one-line reason (no credentials) goes into err (errcap bytes) when err is not NULL. */
 int xt_fetch_url(const char *url, xt_sink_cb sink, void *ud, char *err, size_t errcap);
+/* The same, stopped at once with -ECANCELED when cancel (NULL: none) fires from any thread. */
+int xt_fetch_url_ex(const char *url, xt_sink_cb sink, void *ud, struct plat_cancel *cancel, char *err,
+		    size_t errcap);
 
 /* A one-line description of the last failure of this client, for a log or stderr (no credentials):
  * e.g. "HTTP 404 from http://host:8080: not JSON". Borrowed, valid until the next request. */

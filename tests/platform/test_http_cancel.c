@@ -45,6 +45,7 @@ struct download {
 	int rc;
 	size_t body_len;
 	uint64_t returned_us;
+	_Atomic bool returned;
 };
 
 static void *download(void *arg)
@@ -60,6 +61,7 @@ static void *download(void *arg)
 	d->returned_us = plat_clock_mono_us();
 	d->body_len = resp.body_len;
 	plat_http_response_free(&resp);
+	atomic_store(&d->returned, true);
 	return NULL;
 }
 
@@ -79,8 +81,10 @@ static void test_plat_http_cancel_mid_body(void **state)
 {
 	for (size_t k = 0; k < sizeof(cancel_cases) / sizeof(cancel_cases[0]); k++) {
 		const struct cancel_case *tc = &cancel_cases[k];
-		struct download d = { .use_flag = tc->use_flag };
-		atomic_init(&d.flag, false);
+		/* static: a broken cancel leaves the thread running after the failed assertion */
+		static struct download d;
+		memset(&d, 0, sizeof(d));
+		d.use_flag = tc->use_flag;
 		assert_int_equal(plat_cancel_create(&d.token), 0);
 		pthread_t th;
 		assert_int_equal(pthread_create(&th, NULL, download, &d), 0);
@@ -90,6 +94,10 @@ static void test_plat_http_cancel_mid_body(void **state)
 			atomic_store(&d.flag, true);
 		else
 			plat_cancel_fire(d.token);
+		while (!atomic_load(&d.returned) && plat_clock_mono_us() - fired < 10000000)
+			plat_clock_sleep_ms(1);
+		if (!atomic_load(&d.returned))
+			fail_msg("%s: still downloading 10 s after the fire", tc->name);
 		pthread_join(th, NULL);
 		double ms = (double)(d.returned_us - fired) / 1000.0;
 		printf("plat_http %s: returned %d %.2f ms after the fire (%zu body bytes in)\n", tc->name,
@@ -124,7 +132,7 @@ struct stuck {
 static void stuck_job(void *arg, struct plat_cancel *token)
 {
 	struct stuck *s = arg;
-	struct plat_http_request req = { .url = drip_url, .timeout_ms = 60000, .token = token };
+	struct plat_http_request req = { .url = drip_url, .timeout_ms = 20000, .token = token };
 	struct plat_http_response resp;
 	atomic_store(&s->started, true);
 	s->rc = plat_http_perform(&req, &resp);
