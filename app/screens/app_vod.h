@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* What the movies, series, search, favourites, continue-watching, account and settings screens share:
  * the screen header, time and date formatting in the UI language, and the entry points that open a
- * movie's or a series' details from another screen. Private to app/ (not part of app.h's contract).
- * UI thread only. */
+ * movie's or a series' details from another screen (wrappers of the browser's route). Private to
+ * app/ (not part of app.h's contract). UI thread only. */
 #ifndef APP_VOD_H
 #define APP_VOD_H
 
 #include "app.h"
+#include "app_browser.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -60,9 +61,17 @@ struct ui_widget *app_vod_pin_screen(struct app *app, const char *prompt, ui_tex
  * (wrong PIN, or no PIN set yet) with a toast. */
 bool app_vod_pin_unlock(struct app *app, const char *pin);
 
-/* Shows the details of one movie / one series (built on the movies / series screen). Returns 0,
+/* Shows the details of one movie / one series over the current screen: the browser's route
+ * (app_browser_open_details), kept under these names for the screens that call them. Returns 0,
  * -ENOENT when it is not in the catalogue, -EACCES when the parental lock hides it. */
-int app_movie_open(struct app *app, int64_t id);
-int app_series_open(struct app *app, int64_t id);
+static inline int app_movie_open(struct app *app, int64_t id)
+{
+	return app_browser_open_details(app, LIBRARY_VOD, id);
+}
+
+static inline int app_series_open(struct app *app, int64_t id)
+{
+	return app_browser_open_details(app, LIBRARY_SERIES, id);
+}
 
 #endif
