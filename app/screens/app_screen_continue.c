@@ -2,8 +2,10 @@
 /* Continue watching: the movies and episodes the viewer stopped part-way through, most recent first,
  * each with how far it got. OK resumes it where it stopped (app_play_* starts at the resume point);
  * the yellow key forgets the point. Finished titles leave the list by themselves (the library clears
- * a resume point in the last 5%). */
+ * a resume point in the last 5%). A movie or a series the parental lock hides keeps its place but
+ * not its name, and OK asks for the PIN first (ctl_parental_check through app_pin.h). */
 #include "app.h"
+#include "app_pin.h"
 #include "app_vod.h"
 
 #include <errno.h>
@@ -20,6 +22,10 @@ struct entry {
 	char icon[512];
 	char ext[16];
 	int64_t when, position_ms, duration_ms;
+	enum library_kind
+	    lock_kind;   /* what the parental lock is asked about: LIBRARY_VOD or LIBRARY_SERIES */
+	int64_t lock_id; /* the movie or the episode's series */
+	bool locked;     /* hidden by the lock when the list was loaded */
 };
 
 struct cont {
@@ -39,7 +45,6 @@ struct history_fill {
 
 struct movie_copy {
 	char name[256], icon[512], ext[16];
-	bool locked;
 };
 
 static int copy_movie(void *ud, const struct library_item *it)
@@ -48,7 +53,6 @@ static int copy_movie(void *ud, const struct library_item *it)
 	snprintf(m->name, sizeof(m->name), "%s", it->name ? it->name : "");
 	snprintf(m->icon, sizeof(m->icon), "%s", it->icon ? it->icon : "");
 	snprintf(m->ext, sizeof(m->ext), "%s", it->extension && it->extension[0] ? it->extension : "mp4");
-	m->locked = it->locked;
 	return 0;
 }
 
@@ -68,9 +72,10 @@ static int add_history(void *ud, const char *id, int64_t when)
 		struct movie_copy m = { 0 };
 		char *end = NULL;
 		long long vid = strtoll(id, &end, 10);
-		if (!end || *end || library_item(app->library, LIBRARY_VOD, vid, copy_movie, &m) < 0 ||
-		    m.locked)
-			return 0; /* gone from the catalogue, or hidden by the parental lock */
+		if (!end || *end || library_item(app->library, LIBRARY_VOD, vid, copy_movie, &m) < 0)
+			return 0; /* gone from the catalogue */
+		e.lock_kind = LIBRARY_VOD;
+		e.lock_id = vid;
 		snprintf(e.name, sizeof(e.name), "%s", m.name);
 		snprintf(e.icon, sizeof(e.icon), "%s", m.icon);
 		snprintf(e.ext, sizeof(e.ext), "%s", m.ext);
@@ -81,6 +86,13 @@ static int add_history(void *ud, const char *id, int64_t when)
 		snprintf(e.name, sizeof(e.name), "%s · %s%d %s%d %s", ep.series_name, TR(app, "S"), ep.season,
 			 TR(app, "E"), ep.episode, ep.title);
 		snprintf(e.ext, sizeof(e.ext), "%s", ep.ext);
+		e.lock_kind = LIBRARY_SERIES;
+		e.lock_id = ep.series_id;
+	}
+	e.locked = ctl_parental_check(app->parental, e.lock_kind, e.lock_id) != 0;
+	if (e.locked) {
+		snprintf(e.name, sizeof(e.name), "%s", TR(app, "Locked"));
+		e.icon[0] = 0;
 	}
 	c->items[c->n++] = e;
 	return 0;
@@ -167,13 +179,42 @@ static int cont_label(void *user, size_t i, char *buf, size_t cap)
 	return 0;
 }
 
+static void cont_play(struct app *app, const struct entry *e);
+
+struct cont_retry {
+	enum library_kind kind;
+	char id[48];
+};
+
+/* After the right PIN: the entry again, as the unlock reloaded it (with its name). */
+static void cont_unlocked(struct app *app, const void *arg)
+{
+	const struct cont_retry *r = arg;
+	struct cont *c = app->screen_state[APP_SCREEN_CONTINUE];
+	if (c && c->screen)
+		cont_load(c);
+	for (size_t i = 0; c && i < c->n; i++)
+		if (c->items[i].kind == r->kind && strcmp(c->items[i].id, r->id) == 0) {
+			cont_play(app, &c->items[i]);
+			return;
+		}
+}
+
 static void cont_activate(void *user, size_t i)
 {
 	struct cont *c = user;
-	struct app *app = c->app;
 	if (i >= c->n)
 		return;
-	struct entry e = c->items[i];
+	cont_play(c->app, &c->items[i]);
+}
+
+static void cont_play(struct app *app, const struct entry *entry)
+{
+	struct entry e = *entry;
+	struct cont_retry r = { .kind = e.kind };
+	snprintf(r.id, sizeof(r.id), "%s", e.id);
+	if (app_pin_check(app, e.lock_kind, e.lock_id, cont_unlocked, &r, sizeof(r)) < 0)
+		return; /* the PIN prompt is open: it plays after the right PIN */
 	app->on_playback_ended = NULL;
 	int rc;
 	if (e.kind == LIBRARY_VOD) {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The favourites screen: the viewer's favourite channels, movies and series in one list, grouped by
  * kind, most recent first within a kind (favourites survive catalogue syncs; ones the panel dropped
- * are not listed). OK plays a channel or opens a movie's or a series' details; the yellow key removes
- * the focused favourite. */
+ * are not listed). OK plays a channel (through the line-up's gate: a channel of a locked category,
+ * added while the lock was open, asks for the PIN) or opens a movie's or a series' details; the
+ * yellow key removes the focused favourite. */
 #include "app.h"
+#include "app_pin.h"
 #include "app_vod.h"
 
 #include <errno.h>
@@ -43,6 +45,10 @@ static int add_fav(void *ud, const struct library_item *it)
 	*v = (struct fav){ .kind = it->kind, .id = it->id };
 	snprintf(v->name, sizeof(v->name), "%s", it->name ? it->name : "");
 	snprintf(v->icon, sizeof(v->icon), "%s", it->icon ? it->icon : "");
+	if (it->kind == LIBRARY_LIVE && ctl_parental_check(f->app->parental, LIBRARY_LIVE, it->id) != 0) {
+		snprintf(v->name, sizeof(v->name), "%s", TR(f->app, "Locked channel"));
+		v->icon[0] = 0;
+	}
 	return 0;
 }
 
@@ -96,7 +102,7 @@ static void favs_activate(void *user, size_t i)
 	if (i >= f->n)
 		return;
 	struct fav v = f->items[i];
-	int rc = v.kind == LIBRARY_LIVE  ? app_play_live(app, v.id, "favourites")
+	int rc = v.kind == LIBRARY_LIVE  ? app_pin_play_live(app, v.id, CTL_ZAP_FAVOURITES, "favourites")
 		 : v.kind == LIBRARY_VOD ? app_movie_open(app, v.id)
 					 : app_series_open(app, v.id);
 	if (rc < 0 && rc != -EACCES)

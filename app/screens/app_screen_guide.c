@@ -3,11 +3,14 @@
  * only, with the current time line; RED and GREEN jump a day back and forward; INFO opens the
  * programme's details; OK on a programme on air zaps to the channel, on a past programme of a channel
  * with an archive (marked with a stripe) plays it as catch-up, and on anything else shows the details.
+ * A channel the parental lock hides keeps its row and number but shows neither its name nor its
+ * programmes; watching it or its catch-up goes through the line-up's gate and asks for the PIN.
  *
  * State: one struct app_guide per app (app->screen_state[APP_SCREEN_GUIDE]) holding the channel
  * order and a small cache of the rows drawn recently (their channel and programmes), so a redraw costs
  * no query. UI thread only; the guide queries use the UI thread's store connection. */
 #include "app.h"
+#include "app_pin.h"
 
 #include "plat_log.h"
 
@@ -43,6 +46,7 @@ struct guide_row {
 	char icon[512];
 	bool archive;
 	int archive_days;
+	bool locked;      /* the parental lock hides it now */
 	int64_t from, to; /* the window held in progs (unix seconds) */
 	size_t n;
 	struct guide_prog progs[GUIDE_SLOTS];
@@ -50,7 +54,7 @@ struct guide_row {
 
 struct app_guide {
 	struct app *app;
-	int64_t *ids; /* channels in the full list's order (locked ones hidden) */
+	int64_t *ids; /* channels in the full list's order */
 	size_t n;
 	struct guide_row rows[GUIDE_ROW_CACHE];
 	struct epg_slot scratch[GUIDE_SLOTS];
@@ -77,8 +81,6 @@ struct id_vec {
 static int collect(void *ud, const struct library_item *it)
 {
 	struct id_vec *vec = ud;
-	if (it->locked)
-		return 0;
 	if (vec->n == vec->cap) {
 		size_t cap = vec->cap ? vec->cap * 2 : 256;
 		if (cap > GUIDE_MAX_CHANNELS)
@@ -127,7 +129,12 @@ static struct guide_row *row_get(struct app_guide *g, size_t row, int64_t from, 
 		r->row = row;
 		r->id = g->ids[row];
 		library_item(app->library, LIBRARY_LIVE, r->id, fill_channel, r);
-		r->number = app_live_number(app, r->id);
+		r->number = ctl_lineup_number(app->lineup, r->id);
+		r->locked = ctl_parental_check(app->parental, LIBRARY_LIVE, r->id) != 0;
+		if (r->locked) {
+			snprintf(r->name, sizeof(r->name), "%s", TR(app, "Locked channel"));
+			r->icon[0] = 0;
+		}
 		r->from = r->to = 0;
 	}
 	if (from < r->from || to > r->to) {
@@ -158,6 +165,15 @@ static struct guide_row *row_get(struct app_guide *g, size_t row, int64_t from, 
 		r->to = t;
 	}
 	return r;
+}
+
+/* A programme's title as the viewer may see it (a locked channel's are not shown). */
+static const char *prog_title(const struct app_guide *g, const struct guide_row *r,
+			      const struct guide_prog *p)
+{
+	if (r && r->locked)
+		return TR(g->app, "Locked");
+	return p ? p->title : "";
 }
 
 static const struct guide_prog *prog_find(struct app_guide *g, size_t row, const struct ui_guide_item *it)
@@ -244,7 +260,7 @@ static void m_draw_item(void *user, struct ui_draw *d, size_t row, const struct 
 					     : past && !cu ? t->text_dim
 							   : t->text,
 				    .flags = UI_TEXT_ELLIPSIS };
-	ui_draw_text(d, (struct ui_rect){ 16, 8, w - 24, h / 2 - 4 }, p ? p->title : "", &st);
+	ui_draw_text(d, (struct ui_rect){ 16, 8, w - 24, h / 2 - 4 }, prog_title(g, r, p), &st);
 	snprintf(line, sizeof(line), "%s%s", t1, cu ? TR(g->app, "  catch-up") : "");
 	struct ui_text_style sd = { .size = t->text_small - 4,
 				    .color = focused ? t->on_accent : t->text_dim,
@@ -264,7 +280,7 @@ static int m_label(void *user, size_t row, const struct ui_guide_item *it, char 
 	}
 	r = p ? row_get(g, row, p->start, p->stop) : r;
 	snprintf(buf, cap, "%lld %s | %s-%s %s%s", r ? (long long)r->number : 0LL, r ? r->name : "", t1, t2,
-		 p ? p->title : "", p && catchup_ok(g, r, p->start, p->stop) ? " [catch-up]" : "");
+		 prog_title(g, r, p), p && catchup_ok(g, r, p->start, p->stop) ? " [catch-up]" : "");
 	return 0;
 }
 
@@ -272,15 +288,16 @@ static void details_open(struct app_guide *g, size_t row, const struct ui_guide_
 
 static void play_live_row(struct app_guide *g, int64_t id)
 {
-	app_live_set_zap_list(g->app, g->ids, g->n);
-	if (app_play_live(g->app, id, "epg") < 0)
+	ctl_lineup_set_zap_list(g->app->lineup, g->ids, g->n);
+	int rc = app_pin_play_live(g->app, id, CTL_ZAP_GUIDE, "epg");
+	if (rc < 0 && rc != -EACCES)
 		ui_toast_show(g->app->ui, TR(g->app, "This channel cannot be played."), 3000);
 }
 
 static void play_catchup(struct app_guide *g, int64_t id, int64_t start, int64_t stop, const char *title)
 {
-	int rc = app_play_catchup(g->app, id, start, stop, title);
-	if (rc < 0) {
+	int rc = app_pin_play_catchup(g->app, id, start, stop, title);
+	if (rc < 0 && rc != -EACCES) {
 		plat_log_warn("guide", "catch-up of %lld at %lld: %s", (long long)id, (long long)start,
 			      strerror(-rc));
 		ui_toast_show(g->app->ui, TR(g->app, "This programme cannot be played."), 3000);
@@ -352,6 +369,8 @@ static void details_open(struct app_guide *g, size_t row, const struct ui_guide_
 		free(det);
 		return;
 	}
+	if (r && r->locked)
+		rc = -EACCES; /* the lock hides what is on, not only the picture */
 	snprintf(msg, EPG_TEXT_MAX + 1024, "%s  %s - %s  %s%s%s%s\n\n%s", day, t1, t2, r ? r->name : "",
 		 rc == 0 && det->episode[0] ? "  " : "", rc == 0 ? det->episode : "",
 		 rc == 0 && det->categories[0] ? "" : "",
@@ -361,15 +380,16 @@ static void details_open(struct app_guide *g, size_t row, const struct ui_guide_
 	g->dlg_start = p->start;
 	g->dlg_stop = p->stop;
 	snprintf(g->dlg_title, sizeof(g->dlg_title), "%s", p->title);
+	const char *title = prog_title(g, r, p);
 	g->dlg_catchup = catchup_ok(g, r, p->start, p->stop);
 	g->dlg_live = p->start <= now && now < p->stop;
 	const char *watch = g->dlg_catchup ? TR(app, "Watch from the start") : TR(app, "Watch");
 	const char *close = TR(app, "Close");
 	const char *buttons[2] = { watch, close };
 	if (g->dlg_catchup || g->dlg_live)
-		ui_dialog_open(app->ui, p->title, msg, buttons, 2, details_closed, g);
+		ui_dialog_open(app->ui, title, msg, buttons, 2, details_closed, g);
 	else
-		ui_dialog_open(app->ui, p->title, msg, &close, 1, NULL, g);
+		ui_dialog_open(app->ui, title, msg, &close, 1, NULL, g);
 	free(msg);
 	free(det);
 }
@@ -479,6 +499,8 @@ static void guide_report(struct app *app, json_t *obj)
 	json_object_set_new(o, "channels", json_integer((json_int_t)g->n));
 	json_object_set_new(o, "window_start", json_integer(start / 1000));
 	json_object_set_new(o, "row", json_integer((json_int_t)row));
+	struct guide_row *cr = row_get(g, row, 0, 0);
+	json_object_set_new(o, "channel_locked", json_boolean(cr && cr->locked));
 	const struct guide_prog *p = prog_find(g, row, &it);
 	if (p) {
 		struct guide_row *r = row_get(g, row, p->start, p->stop);
@@ -486,7 +508,7 @@ static void guide_report(struct app *app, json_t *obj)
 		json_object_set_new(po, "stream_id", json_integer(r ? r->id : 0));
 		json_object_set_new(po, "start", json_integer(p->start));
 		json_object_set_new(po, "stop", json_integer(p->stop));
-		json_object_set_new(po, "title", json_string(p->title));
+		json_object_set_new(po, "title", json_string(prog_title(g, r, p)));
 		json_object_set_new(po, "catchup", json_boolean(catchup_ok(g, r, p->start, p->stop)));
 		json_object_set_new(o, "programme", po);
 	}

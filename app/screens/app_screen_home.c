@@ -4,6 +4,7 @@
  * expiry reminder at the thresholds of operator.json (7, 3, 1 days and on the day) and operator
  * messages (app_account_banner). */
 #include "app.h"
+#include "app_pin.h"
 #include "app_vod.h"
 
 #include <stdio.h>
@@ -75,8 +76,15 @@ static bool home_keys(void *user, struct ui_widget *screen, enum plat_action a)
 		return app_show(app, APP_SCREEN_GUIDE, true) == 0;
 	if (a == PLAT_ACT_BACK)
 		return true; /* home is the bottom of the stack */
-	if (a == PLAT_ACT_RECALL && app->last_live.id)
-		return app_play_live(app, app->last_live.id, "recall") == 0;
+	if (a == PLAT_ACT_RECALL) {
+		/* the channel before the current one, through the gate: it may have been locked since */
+		int64_t id = ctl_lineup_recall(app->lineup);
+		if (!id)
+			id = app->last_live.id;
+		if (id)
+			app_pin_play_live(app, id, CTL_ZAP_RECALL, "recall");
+		return id != 0;
+	}
 	return false;
 }
 

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The search screen: the on-screen keyboard (Latin or Arabic layout) and, beside it, results that
  * follow every key: channels, programmes on now or later (the guide), movies and series (the
- * library's diacritic-insensitive full-text search; locked categories stay hidden). OK on a channel
- * or a programme on air plays it, on a programme that is over and archived plays the catch-up, on a
- * movie or a series opens its details; yellow adds it to (or removes it from) the favourites. The queries are local SQLite reads: fast on the UI thread. */
+ * library's diacritic-insensitive full-text search; movies and series of locked categories stay
+ * hidden until the PIN is typed, a channel of one or its programmes show without the channel's
+ * name). OK on a channel or a
+ * programme on air plays it, on a programme that is over and archived plays the catch-up, on a movie
+ * or a series opens its details; channels go through the line-up's gate (app_pin.h), so a locked one
+ * asks for the PIN. Yellow adds it to (or removes it from) the favourites. The queries are local
+ * SQLite reads: fast on the UI thread. */
 #include "app.h"
+#include "app_pin.h"
 #include "app_vod.h"
 
 #include <errno.h>
@@ -67,6 +72,9 @@ static int add_item(void *ud, const struct library_item *it)
 			      .archive = it->archive };
 	snprintf(r->name, sizeof(r->name), "%s", it->name ? it->name : "");
 	snprintf(r->ext, sizeof(r->ext), "%s", it->extension && it->extension[0] ? it->extension : "mp4");
+	if (it->kind == LIBRARY_LIVE && ctl_parental_check(s->app->parental, LIBRARY_LIVE, it->id) != 0)
+		snprintf(r->name, sizeof(r->name), "%s",
+			 TR(s->app, "Locked channel")); /* OK asks for the PIN */
 	return 0;
 }
 
@@ -108,6 +116,8 @@ static void add_programmes(struct search *s)
 		if (p->stream_id <= 0 ||
 		    library_item(app->library, LIBRARY_LIVE, p->stream_id, copy_channel, &ch) < 0)
 			continue; /* a guide channel no stream of this line carries */
+		if (ctl_parental_check(app->parental, LIBRARY_LIVE, p->stream_id) != 0)
+			snprintf(ch.name, sizeof(ch.name), "%s", TR(app, "Locked channel"));
 		added++;
 		struct result *r = &s->results[s->n++];
 		*r = (struct result){ .kind = R_PROGRAMME,
@@ -137,12 +147,14 @@ static void search_run(struct search *s)
 	s->n = 0;
 	bool blank = strspn(s->query, " ") == strlen(s->query);
 	if (!blank) {
-		library_search(app->library, s->query, LIBRARY_KIND_BIT(LIBRARY_LIVE), false, PER_KIND,
+		bool unlocked = ctl_parental_unlocked(app->parental);
+		/* channels of locked categories are listed without their names: the gate asks for the PIN */
+		library_search(app->library, s->query, LIBRARY_KIND_BIT(LIBRARY_LIVE), true, PER_KIND,
 			       add_item, s);
 		add_programmes(s);
-		library_search(app->library, s->query, LIBRARY_KIND_BIT(LIBRARY_VOD), false, PER_KIND,
+		library_search(app->library, s->query, LIBRARY_KIND_BIT(LIBRARY_VOD), unlocked, PER_KIND,
 			       add_item, s);
-		library_search(app->library, s->query, LIBRARY_KIND_BIT(LIBRARY_SERIES), false, PER_KIND,
+		library_search(app->library, s->query, LIBRARY_KIND_BIT(LIBRARY_SERIES), unlocked, PER_KIND,
 			       add_item, s);
 	}
 	char hint[400];
@@ -207,7 +219,7 @@ static void results_activate(void *user, size_t i)
 	int rc = 0;
 	switch (r.kind) {
 	case R_CHANNEL:
-		rc = app_play_live(app, r.id, "search");
+		rc = app_pin_play_live(app, r.id, CTL_ZAP_SEARCH, "search");
 		break;
 	case R_MOVIE:
 		rc = app_movie_open(app, r.id);
@@ -217,9 +229,9 @@ static void results_activate(void *user, size_t i)
 		break;
 	case R_PROGRAMME:
 		if (r.start <= now && now < r.stop) {
-			rc = app_play_live(app, r.id, "search");
+			rc = app_pin_play_live(app, r.id, CTL_ZAP_SEARCH, "search");
 		} else if (r.stop <= now && r.archive) {
-			rc = app_play_catchup(app, r.id, r.start, r.stop, r.name);
+			rc = app_pin_play_catchup(app, r.id, r.start, r.stop, r.name);
 		} else {
 			char at[16], msg[400];
 			time_text(r.start, at, sizeof(at));
