@@ -2,17 +2,21 @@
 /* The running box: the one context every screen works with (services, player, UI, settings) and the
  * small API screens use to reach each other. Only app/ includes this.
  *
- * Threads: struct app belongs to the UI thread. Network and database work that can take time runs as
- * plat_tasks on the background worker, which has its own store connection (bg_store) and library
- * (bg_library) and the only use of the Xtream client; its results come back through done callbacks
- * on the UI thread (app_run_bg). The UI thread's own store connection serves quick reads. */
+ * Threads: struct app belongs to the UI thread; no other thread reads or writes it. Network and
+ * database work that can take time runs as jobs on the background worker (ctl_jobs.h), with copies of
+ * what it needs and its own cancel token; the worker's store connection, library and Xtream client
+ * belong to the jobs module. Results come back through done callbacks on the UI thread (drain). The
+ * UI thread's own store connection serves quick reads; its writes go through the store writer. */
 #ifndef APP_H
 #define APP_H
 
 #include "account.h"
 #include "app_provision.h"
+#include "ctl_jobs.h"
 #include "ctl_lineup.h"
 #include "ctl_parental.h"
+#include "ctl_session.h"
+#include "ctl_settings.h"
 #include "ctl_viewer.h"
 #include "epg.h"
 #include "i18n.h"
@@ -29,16 +33,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/* Viewer settings (stored in the app_settings table, key/value). */
-struct app_settings {
-	char lang[4];        /* "en" or "ar" */
-	char live_format[8]; /* "ts" or "m3u8" */
-	char audio_lang[4];  /* ISO 639-2 preferred audio, "" = the stream's default */
-	char sub_lang[4];    /* ISO 639-2 preferred subtitles, "" = off */
-	int guide_shift_min; /* added to every guide time (panels with a wrong zone) */
-	bool qoe;            /* the viewer lets the box report playback quality */
-};
 
 /* The screens, by name (ARCHITECTURE.md: pages are routes on a back stack). */
 enum app_screen {
@@ -82,12 +76,15 @@ struct app_now_playing {
 
 struct app {
 	struct app_provision prov;
-	struct app_settings settings;
+	struct app_settings settings; /* ctl_settings.h: loaded at start, saved by app_settings_save() */
 	char db_path[512];
 	char cache_dir[512];
 	char assets_dir[512];
 	char locale_dir[512]; /* compiled catalogues (app/i18n) */
-	char server[512];     /* the panel URL given on the command line or in the login form */
+	/* The login form's fields (command line, stored login, typed). The session controller keeps its
+	 * own copies (the truth, ctl_session_*); after every session result the shell copies them back
+	 * here for the screens that still read these. */
+	char server[512];
 	char username[128];
 	char password[128];
 
@@ -96,12 +93,14 @@ struct app {
 	struct i18n *i18n; /* the UI language; app->rtl follows it */
 	/* Controllers (app/controllers): the models the screens read and act on, created in app_ui.c's
 	 * open_services and freed in shutdown_app. */
-	struct store_writer *writer;   /* viewer writes (store_writer.h) */
-	struct ctl_viewer *viewer;     /* favourites, history, resume points */
-	struct ctl_parental *parental; /* the parental lock, one place */
-	struct ctl_lineup *lineup;     /* channel numbers, zapping, recall */
-	struct ctl_playback *playback; /* what plays (player, QoE, resume, catch-up) */
-	struct ctl_session *session;   /* login, account state, sync and guide jobs */
+	struct store_writer *writer;           /* viewer writes (store_writer.h) */
+	struct app_write_notice *write_notice; /* app_ui.c: a dropped write, for a toast */
+	struct ctl_viewer *viewer;             /* favourites, history, resume points */
+	struct ctl_parental *parental;         /* the parental lock, one place */
+	struct ctl_lineup *lineup;             /* channel numbers, zapping, recall */
+	struct ctl_playback *playback;         /* what plays (player, QoE, resume, catch-up) */
+	struct ctl_session *session;           /* login, account state, sync and guide jobs */
+	struct ctl_jobs *jobs;                 /* the worker's jobs and its own connections (over tasks) */
 	struct ui_ctx *ui;
 	struct store *store;
 	struct library *library;
@@ -118,6 +117,8 @@ struct app {
 	struct ui_widget *blank;       /* an empty screen shown while the others are rebuilt */
 	/* The video layer frames go to (set by the player screen; NULL when no video is visible). */
 	struct ui_widget *video;
+	/* Read-only copies of the session controller's state (app->session is the truth), refreshed by
+	 * the shell after each session result, for the screens not yet reading the controller. */
 	struct xt_login login;            /* the last login answer (user_info, server_info) */
 	int64_t login_local_time;         /* our unix time when it arrived (the panel clock's skew) */
 	int64_t next_refresh;             /* app_now() of the next daily catalogue and guide refresh */
@@ -146,9 +147,8 @@ struct app {
 	void (*on_player_event)(struct app *app, const struct player_event *ev);
 	void (*on_tick)(struct app *app);
 
-	/* background worker only */
-	struct store *bg_store;
-	struct library *bg_library;
+	/* The worker's Xtream client (ctl_session_worker_client) for the screens' own app_run_bg jobs:
+	 * set on the UI thread after a login, used only inside those jobs on the worker. */
 	struct xt_client *xt;
 };
 
@@ -176,7 +176,8 @@ int app_show(struct app *app, enum app_screen s, bool push);
 /* Drops every built screen so the next app_show() builds it again (language switch, new login). */
 void app_screens_reset(struct app *app);
 
-/* Settings */
+/* Settings: queues app->settings on the store writer (ctl_settings_save) and applies the QoE switch.
+ * Returns 0 or the writer's refusal. */
 int app_settings_save(struct app *app);
 /* Switches the UI language (app->settings.lang, app->rtl); -ENOENT without a catalogue. */
 int app_set_language(struct app *app, const char *lang);
@@ -249,14 +250,13 @@ void app_screen_state_free(struct app *app);
  * and the next operator message, as a toast or a dialog (app_screen_account.c). */
 void app_account_banner(struct app *app);
 
-/* The login flow (app_session.c): logs in on the worker with app->server/username/password (and the
- * provisioned panels for failover); on success shows home and syncs the library and the guide in the
- * background, on failure calls app_login_failed(). */
+/* The login flow (the shell, app_ui.c, over ctl_session): hands app->server/username/password to the
+ * session and logs in on the worker; on success the shell shows home (the session syncs the library
+ * and the guide in the background), on failure it calls app_login_failed(). */
 int app_session_login(struct app *app);
-/* Called every tick: refreshes the catalogue and the guide once a day in the background (the
- * screens keep the old data until the new is complete). */
+/* Called every tick: the daily catalogue and guide refresh (ctl_session_tick), with its loop timer. */
 void app_session_tick(struct app *app);
-/* The viewer-facing sentence for the last login result, in the UI language. */
+/* The viewer-facing sentence for the last login result, in the UI language (app_screen_login.c). */
 int app_login_message(const struct app *app, char *out, size_t cap);
 
 /* Implemented by the login screen: show why the last login failed (app->login) and let the viewer

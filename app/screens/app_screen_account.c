@@ -66,26 +66,40 @@ static void op_config_fill(const struct app *app, struct op_config *o)
 	*o = (struct op_config){ 0 };
 	snprintf(o->cfg.api_base, sizeof(o->cfg.api_base), "%s", app->prov.api_base);
 	snprintf(o->cfg.renewal_page, sizeof(o->cfg.renewal_page), "%s", app->prov.renewal_page);
-	snprintf(o->cfg.username, sizeof(o->cfg.username), "%s", app->username);
-	snprintf(o->cfg.password, sizeof(o->cfg.password), "%s", app->password);
+	snprintf(o->cfg.username, sizeof(o->cfg.username), "%s", ctl_session_username(app->session));
+	snprintf(o->cfg.password, sizeof(o->cfg.password), "%s", ctl_session_password(app->session));
+	snprintf(o->db_path, sizeof(o->db_path), "%s", app->db_path);
 }
 
-/* Worker: an account service on the worker's own store connection (one connection per thread). */
-static int op_open(struct app *app, const struct op_config *o, struct account **out)
+/* Worker: an account service on a connection of the job's own (one connection per thread; the job
+ * works only on its copy o). op_close() releases both. */
+static int op_open(const struct op_config *o, struct store **st, struct account **out)
 {
-	int rc = 0;
-	if (!app->bg_store)
-		rc = store_open(app->db_path, &app->bg_store);
+	int rc = store_open(o->db_path, st);
 	if (rc < 0)
 		return rc;
-	return account_create(app->bg_store, &o->cfg, out);
+	return account_create(*st, &o->cfg, out);
+}
+
+static void op_close(struct store **st, struct account **acc)
+{
+	account_destroy(acc);
+	store_close(st);
+}
+
+/* A renewal or a poll changed the subscription: the session keeps it, the copies follow. */
+static void session_account_set(struct app *app, const struct account_info *info)
+{
+	ctl_session_account_update(app->session, info);
+	app->account_info = *info;
+	app->login.user.exp_date = info->exp_date;
 }
 
 /* ---- text ---- */
 
 static void status_text(const struct app *app, char *out, size_t cap)
 {
-	const struct account_info *i = &app->account_info;
+	const struct account_info *i = ctl_session_account(app->session);
 	const char *s;
 	switch (i->status) {
 	case ACCOUNT_ACTIVE:
@@ -115,9 +129,7 @@ static void expiry_text(const struct app *app, int64_t exp, char *out, size_t ca
 	}
 	char date[32];
 	app_vod_date_text(exp, date, sizeof(date));
-	struct account_info tmp = app->account_info;
-	tmp.exp_date = exp;
-	int days = account_days_left(&tmp, app_now(app));
+	int days = ctl_session_days_left(app->session, app_now(app)); /* the one Home shows too */
 	if (days < 0)
 		snprintf(out, cap, "%s (%s)", date, TR(app, "expired"));
 	else if (days == 0)
@@ -129,7 +141,7 @@ static void expiry_text(const struct app *app, int64_t exp, char *out, size_t ca
 static void row_text(struct account_ui *a, size_t row, char *out, size_t cap)
 {
 	struct app *app = a->app;
-	const struct account_info *i = &app->account_info;
+	const struct account_info *i = ctl_session_account(app->session);
 	char v[1200] = "";
 	const char *k = "";
 	switch (row) {
@@ -159,7 +171,7 @@ static void row_text(struct account_ui *a, size_t row, char *out, size_t cap)
 		break;
 	case ROW_USER:
 		k = TR(app, "Username");
-		snprintf(v, sizeof(v), "%s", app->username);
+		snprintf(v, sizeof(v), "%s", ctl_session_username(app->session));
 		break;
 	case ROW_MESSAGE:
 		k = TR(app, "Message");
@@ -190,7 +202,7 @@ static void info_draw(void *user, struct ui_draw *d, size_t i, int w, int h, boo
 				     .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
 	struct ui_text_style val = { .color = focused ? t->on_accent : t->text,
 				     .flags = UI_TEXT_MIDDLE | UI_TEXT_ELLIPSIS };
-	if (i == ROW_STATUS && a->app->account_info.status != ACCOUNT_ACTIVE && !focused)
+	if (i == ROW_STATUS && ctl_session_account(a->app->session)->status != ACCOUNT_ACTIVE && !focused)
 		val.color = t->danger;
 	if (colon) {
 		*colon = '\0';
@@ -273,8 +285,9 @@ static void poll_start(struct account_ui *a);
 static void renewed(struct account_ui *a, int64_t exp)
 {
 	struct app *app = a->app;
-	app->account_info.exp_date = exp;
-	app->login.user.exp_date = exp;
+	struct account_info info = *ctl_session_account(app->session);
+	info.exp_date = exp;
+	session_account_set(app, &info);
 	char when[96], msg[300];
 	expiry_text(app, exp, when, sizeof(when));
 	snprintf(msg, sizeof(msg), "%s %s", TR(app, "Thank you! Your subscription now runs until"), when);
@@ -295,10 +308,11 @@ static void poll_done(struct app *app, void *arg, int rc)
 	if (j->polled) {
 		a->poll.due_ms = plat_clock_mono_ms() + POLL_EVERY_MS;
 		if (rc == 0 && j->login.user.exp_date != a->poll.exp_before) {
-			app->account_info.active_cons = (int)j->login.user.active_cons;
-			app->account_info.status = account_status_from_text(j->login.user.status_text);
-			snprintf(app->account_info.status_text, sizeof(app->account_info.status_text), "%s",
-				 j->login.user.status_text);
+			struct account_info info = *ctl_session_account(app->session);
+			info.active_cons = (int)j->login.user.active_cons;
+			info.status = account_status_from_text(j->login.user.status_text);
+			snprintf(info.status_text, sizeof(info.status_text), "%s", j->login.user.status_text);
+			session_account_set(app, &info);
 			renewed(a, j->login.user.exp_date);
 			free(j);
 			return;
@@ -370,7 +384,7 @@ static void renew_open(struct account_ui *a)
 	ui_list_refresh(a->qr_view);
 	ui_screen_push(app->ui, a->renew);
 	atomic_store(&a->poll.stop, false);
-	a->poll.exp_before = app->account_info.exp_date;
+	a->poll.exp_before = ctl_session_account(app->session)->exp_date;
 	a->poll.due_ms = plat_clock_mono_ms() + POLL_EVERY_MS;
 	a->poll.until_ms = plat_clock_mono_ms() + POLL_FOR_MS;
 	poll_start(a);
@@ -418,11 +432,12 @@ struct voucher_job {
 static int voucher_work(struct app *app, void *arg, const _Atomic bool *cancel)
 {
 	struct voucher_job *j = arg;
+	struct store *st = NULL;
 	struct account *acc = NULL;
-	int rc = op_open(app, &j->op, &acc);
+	int rc = op_open(&j->op, &st, &acc);
 	if (rc == 0)
 		rc = account_voucher_redeem(acc, j->code, NULL, &j->out);
-	account_destroy(&acc);
+	op_close(&st, &acc);
 	return rc;
 }
 
@@ -464,10 +479,11 @@ static void voucher_done(struct app *app, void *arg, int rc)
 		expiry_text(app, j->out.exp_date, when, sizeof(when));
 		snprintf(msg, sizeof(msg), "%s %s %s", voucher_text(app, &j->out),
 			 TR(app, "Your subscription now runs until"), when);
-		app->account_info.exp_date = j->out.exp_date;
-		app->login.user.exp_date = j->out.exp_date;
-		if (app->account_info.status == ACCOUNT_EXPIRED)
-			app->account_info.status = ACCOUNT_ACTIVE;
+		struct account_info info = *ctl_session_account(app->session);
+		info.exp_date = j->out.exp_date;
+		if (info.status == ACCOUNT_EXPIRED)
+			info.status = ACCOUNT_ACTIVE;
+		session_account_set(app, &info);
 		ui_list_refresh(a->info);
 		ui_keyboard_set_text(a->voucher_kb, "");
 	} else if (j->out.result == ACCOUNT_VOUCHER_TOO_MANY && j->out.retry_after_s > 0) {
@@ -533,11 +549,12 @@ struct fetch_job {
 static int fetch_work(struct app *app, void *arg, const _Atomic bool *cancel)
 {
 	struct fetch_job *j = arg;
+	struct store *st = NULL;
 	struct account *acc = NULL;
-	int rc = op_open(app, &j->op, &acc);
+	int rc = op_open(&j->op, &st, &acc);
 	if (rc == 0)
 		rc = account_messages_fetch(acc, j->now);
-	account_destroy(&acc);
+	op_close(&st, &acc);
 	return rc;
 }
 
@@ -596,12 +613,13 @@ struct ticket_job {
 static int ticket_work(struct app *app, void *arg, const _Atomic bool *cancel)
 {
 	struct ticket_job *j = arg;
+	struct store *st = NULL;
 	struct account *acc = NULL;
-	int rc = op_open(app, &j->op, &acc);
+	int rc = op_open(&j->op, &st, &acc);
 	if (rc == 0)
 		rc = account_support_ticket(acc, "playback", "Help requested from the box", j->diagnostics,
 					    &j->ticket);
-	account_destroy(&acc);
+	op_close(&st, &acc);
 	return rc;
 }
 
@@ -775,10 +793,10 @@ void app_account_banner(struct app *app)
 {
 	if (!app->account)
 		return;
-	int day = account_reminder_take(app->account, &app->account_info, app_now(app),
+	int day = account_reminder_take(app->account, ctl_session_account(app->session), app_now(app),
 					app->prov.reminder_days, app->prov.reminder_count);
 	if (day >= 0) {
-		int left = account_days_left(&app->account_info, app_now(app));
+		int left = ctl_session_days_left(app->session, app_now(app));
 		char text[300];
 		if (left <= 0)
 			snprintf(text, sizeof(text), "%s",

@@ -40,14 +40,14 @@ static void open_tile(void *user, struct ui_widget *w)
 /* "Active · expires 2027-11-22 (365 days)" in the UI language. */
 static void account_line(const struct app *app, char *out, size_t cap)
 {
-	const struct account_info *i = &app->account_info;
+	const struct account_info *i = ctl_session_account(app->session);
 	if (i->exp_date <= 0) {
 		snprintf(out, cap, "%s", TR(app, "Subscription: unlimited"));
 		return;
 	}
 	char date[32];
 	app_vod_date_text(i->exp_date, date, sizeof(date)); /* the same date as Account shows */
-	int days = account_days_left(i, app_now(app));
+	int days = ctl_session_days_left(app->session, app_now(app)); /* the one Account shows too */
 	snprintf(out, cap,
 		 TRN(app, "Subscription expires %s (%d day)", "Subscription expires %s (%d days)", days),
 		 date, days);
@@ -55,7 +55,7 @@ static void account_line(const struct app *app, char *out, size_t cap)
 
 static void motd(struct app *app)
 {
-	const char *m = app->account_info.message;
+	const char *m = ctl_session_account(app->session)->message;
 	if (!app->account || !m[0] || !account_motd_take(app->account, m))
 		return;
 	const char *ok[] = { TR(app, "OK") };

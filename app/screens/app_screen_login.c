@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* First run: the server URL, username and password typed on the on-screen keyboard (the server is
- * hidden when operator.json names the panels), sign in, and a clear sentence for every failure with
- * the way forward (retry, renew, contact the provider). */
+ * hidden when operator.json names the panels), sign in through the session controller, and a clear
+ * sentence for every failure with the way forward (retry, renew, contact the provider): the shell
+ * calls app_login_failed() when the session reports a failed login. */
 #include "app.h"
+#include "app_vod.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +88,10 @@ static void sign_in(void *user, struct ui_widget *w)
 	}
 	ui_label_set_text(l->status, TR(app, "Signing in…"));
 	ui_widget_set_visible(l->spinner, true);
-	if (app_session_login(app) < 0)
+	if (app_session_login(app) < 0) {
 		ui_label_set_text(l->status, TR(app, "Busy, try again in a moment."));
+		ui_widget_set_visible(l->spinner, false);
+	}
 }
 
 void app_login_failed(struct app *app)
@@ -94,10 +99,11 @@ void app_login_failed(struct app *app)
 	struct app_login_ui *l = app->login_ui;
 	if (!l)
 		return;
+	const struct xt_login *last = ctl_session_last_login(app->session);
 	app_show(app, APP_SCREEN_LOGIN, false);
 	char msg[600];
 	app_login_message(app, msg, sizeof(msg));
-	if (app->login.outcome == XT_LOGIN_EXPIRED && app->prov.renewal_page[0]) {
+	if (last->outcome == XT_LOGIN_EXPIRED && app->prov.renewal_page[0]) {
 		size_t n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, " %s",
 			 TR(app,
@@ -106,8 +112,84 @@ void app_login_failed(struct app *app)
 	}
 	ui_label_set_text(l->status, msg);
 	ui_widget_set_visible(l->spinner, false);
-	ui_widget_focus(app->login.outcome == XT_LOGIN_WRONG_CREDENTIALS ? l->fields[FIELD_USER]
-									 : l->sign_in);
+	ui_widget_focus(last->outcome == XT_LOGIN_WRONG_CREDENTIALS ? l->fields[FIELD_USER] : l->sign_in);
+}
+
+/* The sentence of one outcome (xt_login_message's English is the msgid, so both languages say the
+ * same thing, the XUI refusal included). */
+static int outcome_message(const struct app *app, const struct xt_login *l, enum xt_login_outcome o,
+			   char *out, size_t cap)
+{
+	char date[32] = "";
+	if (l->user.exp_date > 0)
+		app_vod_date_text(l->user.exp_date, date, sizeof(date));
+	switch (o) {
+	case XT_LOGIN_OK:
+		if (date[0])
+			return snprintf(out, cap, TR(app, "Signed in. Your subscription runs until %s."),
+					date);
+		return snprintf(out, cap, "%s", TR(app, "Signed in. Your subscription has no end date."));
+	case XT_LOGIN_WRONG_CREDENTIALS:
+		if (l->http_status == 404) /* XUI hides every refusal behind the same page */
+			return snprintf(out, cap, "%s",
+					TR(app,
+					   "The service refused this login: wrong username or password, or "
+					   "the subscription has expired or been suspended."));
+		return snprintf(out, cap, "%s",
+				TR(app, "Wrong username or password. Check them and try again."));
+	case XT_LOGIN_EXPIRED:
+		if (date[0])
+			return snprintf(
+			    out, cap,
+			    TR(app, "Your subscription expired on %s. Renew it with your provider."), date);
+		return snprintf(out, cap, "%s",
+				TR(app, "Your subscription has expired. Renew it with your provider."));
+	case XT_LOGIN_BANNED:
+		return snprintf(
+		    out, cap, "%s",
+		    TR(app, "This account has been banned by the provider. Please contact them."));
+	case XT_LOGIN_DISABLED:
+		return snprintf(out, cap, "%s",
+				TR(app, "This account is disabled. Please contact your provider."));
+	case XT_LOGIN_INACTIVE:
+		return snprintf(out, cap,
+				TR(app, "This account is not active (%s). Please contact your provider."),
+				l->user.status_text[0] ? l->user.status_text : TR(app, "unknown state"));
+	case XT_LOGIN_NOT_A_PANEL:
+		return snprintf(
+		    out, cap, "%s",
+		    TR(app, "This server does not answer like an IPTV service. Check the server address."));
+	case XT_LOGIN_UNREACHABLE:
+		return snprintf(
+		    out, cap, "%s",
+		    TR(app, "The server cannot be reached. Check the address and your internet connection."));
+	case XT_LOGIN_TIMED_OUT:
+		return snprintf(out, cap, "%s",
+				TR(app, "The server did not answer in time. Please try again later."));
+	case XT_LOGIN_SERVER_ERROR:
+		return snprintf(out, cap,
+				TR(app, "The service has a problem (HTTP %d). Please try again later."),
+				l->http_status);
+	case XT_LOGIN_BACKING_OFF:
+		break;
+	}
+	return snprintf(out, cap, "%s", TR(app, "Please wait before trying again."));
+}
+
+int app_login_message(const struct app *app, char *out, size_t cap)
+{
+	const struct xt_login *l = ctl_session_last_login(app->session);
+	if (cap == 0)
+		return -ENOSPC;
+	if (l->outcome != XT_LOGIN_BACKING_OFF)
+		return outcome_message(app, l, l->outcome, out, cap);
+	char prev[400];
+	outcome_message(app, l, l->previous, prev, sizeof(prev));
+	long long secs = (long long)(l->retry_after_ms + 999) / 1000;
+	return snprintf(
+	    out, cap,
+	    TRN(app, "%s You can try again in %lld second.", "%s You can try again in %lld seconds.", secs),
+	    prev, secs);
 }
 
 static struct ui_widget *build_keyboard(struct app_login_ui *l)

@@ -15,6 +15,7 @@
 #include "ui_script.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,6 @@ struct ui_opts {
 	int width, height;
 };
 
-static const char *const settings_migrations[] = {
-	"CREATE TABLE app_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE app_login(id INTEGER PRIMARY KEY CHECK (id = 1), server TEXT NOT NULL,"
-	" username TEXT NOT NULL, password TEXT NOT NULL);",
-};
-
 int64_t app_now(const struct app *app)
 {
 	return app->ui ? ui_ctx_wall_ms(app->ui) / 1000 : (int64_t)time(NULL);
@@ -43,24 +38,26 @@ int64_t app_now(const struct app *app)
 /* ---- background work ---- */
 
 struct bg_job {
-	struct app *app;
+	struct app *app; /* handed to work(), which predates the jobs module (see app_run_bg) */
 	app_bg_work_fn work;
 	app_bg_done_fn done;
 	void *arg;
-	int rc;
 };
 
-static void bg_run(void *p, const _Atomic bool *cancel)
+/* The screens' own jobs reach the Xtream client through app->xt: the worker's client gets this job's
+ * token for the duration, so a cancel stops a transfer blocked in curl. */
+static int bg_run(struct ctl_worker *w, void *p, struct plat_cancel *cancel)
 {
 	struct bg_job *j = p;
-	j->rc = j->work(j->app, j->arg, cancel);
+	ctl_worker_client_last(w, cancel);
+	return j->work(j->app, j->arg, plat_cancel_flag(cancel));
 }
 
-static void bg_done(void *p, bool cancelled)
+static void bg_done(void *p, int rc)
 {
 	struct bg_job *j = p;
 	if (j->done)
-		j->done(j->app, j->arg, cancelled ? -ECANCELED : j->rc);
+		j->done(j->app, j->arg, rc);
 	free(j);
 }
 
@@ -70,10 +67,49 @@ int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *
 	if (!j)
 		return -ENOMEM;
 	*j = (struct bg_job){ .app = app, .work = work, .done = done, .arg = arg };
-	int rc = plat_tasks_submit(app->tasks, bg_run, bg_done, j);
+	int rc = ctl_jobs_submit(app->jobs, bg_run, bg_done, j, NULL);
 	if (rc < 0)
 		free(j);
 	return rc;
+}
+
+/* ---- writes the store writer dropped ---- */
+
+/* The writer thread reports a dropped write here; the UI thread shows it (app_session_tick runs after
+ * every wake-up). The lock guards pending and sentence. */
+struct app_write_notice {
+	pthread_mutex_t lock;
+	bool pending;
+	bool setting;    /* the dropped write was a setting */
+	struct app *app; /* only for app_loop_wake(), which any thread may call */
+};
+
+static void writer_error(void *opaque, const char *key, int err, const char *reason)
+{
+	struct app_write_notice *n = opaque;
+	plat_log_warn("app", "a write was dropped (%s): %s (%d)", key ? key : "-", reason ? reason : "", err);
+	pthread_mutex_lock(&n->lock);
+	n->pending = true;
+	n->setting = key && strncmp(key, "setting:", 8) == 0;
+	pthread_mutex_unlock(&n->lock);
+	app_loop_wake(n->app);
+}
+
+static void writer_notice_show(struct app *app)
+{
+	struct app_write_notice *n = app->write_notice;
+	if (!n || !app->ui)
+		return;
+	pthread_mutex_lock(&n->lock);
+	bool show = n->pending, setting = n->setting;
+	n->pending = false;
+	pthread_mutex_unlock(&n->lock);
+	if (show)
+		ui_toast_show(app->ui,
+			      setting
+				  ? TR(app, "The setting could not be saved.")
+				  : TR(app, "A change could not be saved: it will be gone after a restart."),
+			      4000);
 }
 
 /* ---- the UI language ---- */
@@ -85,102 +121,84 @@ int app_set_language(struct app *app, const char *lang)
 		return rc;
 	snprintf(app->settings.lang, sizeof(app->settings.lang), "%s", i18n_lang(app->i18n));
 	app->rtl = i18n_rtl(app->i18n);
+	ctl_session_set_lang(app->session, app->settings.lang);
 	return 0;
 }
 
-/* ---- settings and the remembered login ---- */
-
-static void settings_get(struct app *app, const char *key, char *out, size_t cap)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(store_db(app->store), "SELECT value FROM app_settings WHERE key = ?", -1, &st,
-			       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-}
-
-static void settings_load(struct app *app)
-{
-	struct app_settings *s = &app->settings;
-	*s = (struct app_settings){ .qoe = true };
-	snprintf(s->lang, sizeof(s->lang), "%s", app->prov.default_language);
-	snprintf(s->live_format, sizeof(s->live_format), "%s", app->prov.live_format);
-	char buf[32] = "";
-	settings_get(app, "lang", s->lang, sizeof(s->lang));
-	settings_get(app, "live_format", s->live_format, sizeof(s->live_format));
-	settings_get(app, "audio_lang", s->audio_lang, sizeof(s->audio_lang));
-	settings_get(app, "sub_lang", s->sub_lang, sizeof(s->sub_lang));
-	settings_get(app, "guide_shift_min", buf, sizeof(buf));
-	s->guide_shift_min = (int)strtol(buf, NULL, 10);
-	buf[0] = '\0';
-	settings_get(app, "qoe", buf, sizeof(buf));
-	s->qoe = strcmp(buf, "0") != 0;
-}
+/* ---- settings and the session ---- */
 
 int app_settings_save(struct app *app)
 {
-	const struct app_settings *s = &app->settings;
-	char shift[16];
-	snprintf(shift, sizeof(shift), "%d", s->guide_shift_min);
-	const char *kv[][2] = { { "lang", s->lang },
-				{ "live_format", s->live_format },
-				{ "audio_lang", s->audio_lang },
-				{ "sub_lang", s->sub_lang },
-				{ "guide_shift_min", shift },
-				{ "qoe", s->qoe ? "1" : "0" } };
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(store_db(app->store),
-				    "INSERT OR REPLACE INTO app_settings(key, value) VALUES (?, ?)", -1, &st,
-				    NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(kv) / sizeof(kv[0]); i++) {
-		sqlite3_bind_text(st, 1, kv[i][0], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, kv[i][1], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
+	int rc = ctl_settings_save(app->writer, &app->settings);
 	if (app->qoe)
-		qoe_set_reporting(app->qoe, s->qoe);
-	return store_errno(rc);
+		qoe_set_reporting(app->qoe, app->settings.qoe);
+	return rc;
 }
 
-int app_login_remember(struct app *app)
+/* The screens' read-only copies of the session (app.h). */
+static void session_mirror(struct app *app)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(
-	    store_db(app->store),
-	    "INSERT OR REPLACE INTO app_login(id, server, username, password) VALUES (1, ?, ?, ?)", -1, &st,
-	    NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, app->server, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, app->username, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, app->password, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-	}
-	sqlite3_finalize(st);
-	return store_errno(rc);
+	const struct ctl_session *s = app->session;
+	app->login = *ctl_session_last_login(s);
+	app->login_local_time = ctl_session_login_time(s);
+	app->account_info = *ctl_session_account(s);
+	app->logged_in = ctl_session_logged_in(s);
+	app->next_refresh = ctl_session_next_refresh(s);
+	snprintf(app->server, sizeof(app->server), "%s", ctl_session_server(s));
+	snprintf(app->username, sizeof(app->username), "%s", ctl_session_username(s));
+	snprintf(app->password, sizeof(app->password), "%s", ctl_session_password(s));
+	app->xt = ctl_session_worker_client(s);
 }
 
-static bool login_recall(struct app *app)
+static void account_open(struct app *app)
 {
-	sqlite3_stmt *st = NULL;
-	bool found = false;
-	if (sqlite3_prepare_v2(store_db(app->store),
-			       "SELECT server, username, password FROM app_login WHERE id = 1", -1, &st,
-			       NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(app->server, sizeof(app->server), "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(app->username, sizeof(app->username), "%s",
-			 (const char *)sqlite3_column_text(st, 1));
-		snprintf(app->password, sizeof(app->password), "%s",
-			 (const char *)sqlite3_column_text(st, 2));
-		found = true;
+	struct account_config cfg = { 0 };
+	snprintf(cfg.api_base, sizeof(cfg.api_base), "%s", app->prov.api_base);
+	snprintf(cfg.renewal_page, sizeof(cfg.renewal_page), "%s", app->prov.renewal_page);
+	snprintf(cfg.username, sizeof(cfg.username), "%s", ctl_session_username(app->session));
+	snprintf(cfg.password, sizeof(cfg.password), "%s", ctl_session_password(app->session));
+	account_destroy(&app->account);
+	if (account_create(app->store, &cfg, &app->account) < 0)
+		plat_log_warn("app", "account service unavailable");
+}
+
+/* The session's results (UI thread, from drain): the shell decides what the viewer sees. */
+static void on_session(void *ud, enum ctl_session_event ev)
+{
+	struct app *app = ud;
+	session_mirror(app);
+	switch (ev) {
+	case CTL_SESSION_LOGIN_OK:
+		account_open(app);
+		app_screens_reset(app);
+		app_show(app, APP_SCREEN_HOME, false);
+		app_session_tick(app); /* plans the daily refresh */
+		break;
+	case CTL_SESSION_LOGIN_FAILED:
+		app_login_failed(app);
+		break;
+	case CTL_SESSION_SYNCED:
+		app_screens_changed(app, APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE);
+		break;
 	}
-	sqlite3_finalize(st);
-	return found;
+}
+
+int app_session_login(struct app *app)
+{
+	ctl_session_set_credentials(app->session, app->server, app->username, app->password);
+	return ctl_session_login(app->session);
+}
+
+void app_session_tick(struct app *app)
+{
+	writer_notice_show(app);
+	if (!app->session)
+		return;
+	int64_t now = app_now(app);
+	int64_t next = ctl_session_tick(app->session, now);
+	app->next_refresh = next;
+	if (next > now)
+		app_loop_timer_at(app, plat_clock_mono_ms() + (next - now) * 1000);
 }
 
 /* ---- screens ---- */
@@ -345,7 +363,7 @@ static int open_services(struct app *app)
 {
 	int rc = store_open(app->db_path, &app->store);
 	if (rc >= 0)
-		rc = store_migrate(app->store, "app", settings_migrations, 1);
+		rc = ctl_settings_migrate(app->store);
 	if (rc >= 0)
 		rc = library_open(app->store, &app->library);
 	if (rc >= 0)
@@ -358,18 +376,49 @@ static int open_services(struct app *app)
 		fprintf(stderr, "qanat: cannot open the database %s: %s\n", app->db_path, strerror(-rc));
 		return rc;
 	}
-	settings_load(app);
+	ctl_settings_load(app->store, app->prov.default_language, app->prov.live_format, &app->settings);
+	/* the viewer's writes: after every migration (the writer may replay a journal into them) */
+	app->write_notice = calloc(1, sizeof(*app->write_notice));
+	if (!app->write_notice)
+		return -ENOMEM;
+	pthread_mutex_init(&app->write_notice->lock, NULL);
+	app->write_notice->app = app;
+	struct store_writer_opts wo = { .on_error = writer_error, .opaque = app->write_notice };
+	rc = store_writer_create(app->db_path, &wo, &app->writer);
+	if (rc >= 0)
+		rc = ctl_viewer_create(app->library, app->writer, &app->viewer);
+	if (rc < 0) {
+		fprintf(stderr, "qanat: cannot start the viewer's writes on %s: %s\n", app->db_path,
+			strerror(-rc));
+		return rc;
+	}
 	rc = i18n_create(app->locale_dir, &app->i18n);
 	if (rc < 0)
 		return rc;
-	app_set_language(app, app->settings.lang);
 
 	rc = app_playback_open(app);
 	if (rc < 0) {
 		fprintf(stderr, "qanat: cannot start the player: %s\n", strerror(-rc));
 		return rc;
 	}
-	return plat_tasks_create(1, app_loop_wake, app, &app->tasks);
+	rc = plat_tasks_create(1, app_loop_wake, app, &app->tasks);
+	if (rc >= 0)
+		rc = ctl_jobs_create(app->tasks, app->db_path, &app->jobs);
+	if (rc >= 0) {
+		const char *panels[APP_PROVISION_MAX_PANELS];
+		for (int i = 0; i < app->prov.panel_count; i++)
+			panels[i] = app->prov.panels[i];
+		struct ctl_session_config sc = { .panels = panels,
+						 .panel_count = (size_t)app->prov.panel_count,
+						 .epg_xmltv_url = app->prov.epg_xmltv_url,
+						 .epg_days_forward = app->prov.epg_days_forward };
+		rc = ctl_session_create(&sc, app->jobs, app->writer, &app->session);
+	}
+	if (rc < 0)
+		return rc;
+	ctl_session_set_listener(app->session, on_session, app);
+	app_set_language(app, app->settings.lang);
+	return 0;
 }
 
 static void start_qoe(struct app *app, const char *operator_text)
@@ -403,7 +452,14 @@ static void shutdown_app(struct app *app)
 {
 	plat_evdev_runner_stop(&app->remote_thread);
 	plat_evdev_set_destroy(&app->remotes);
+	/* quit never waits on the network: fire every job's token (a transfer blocked in curl returns
+	 * at once), then join the worker; the done callbacks run with -ECANCELED */
+	ctl_session_cancel(app->session);
+	ctl_jobs_cancel_all(app->jobs);
 	plat_tasks_destroy(&app->tasks);
+	ctl_session_free(&app->session);
+	ctl_jobs_free(&app->jobs); /* the worker's client, library and connection */
+	app->xt = NULL;
 	app_playback_close(app);
 	qoe_destroy(&app->qoe);
 	account_destroy(&app->account);
@@ -411,9 +467,14 @@ static void shutdown_app(struct app *app)
 	i18n_free(&app->i18n);
 	app_screen_state_free(app); /* the screens' own state, once their widgets are gone */
 	plat_display_close(&app->display);
-	library_close(&app->bg_library);
-	store_close(&app->bg_store);
-	xt_client_destroy(&app->xt);
+	ctl_viewer_free(&app->viewer);
+	/* last of the writers' users: what is still queued after 300 ms goes to the journal */
+	store_writer_destroy(&app->writer);
+	if (app->write_notice) {
+		pthread_mutex_destroy(&app->write_notice->lock);
+		free(app->write_notice);
+		app->write_notice = NULL;
+	}
 	ctl_lineup_free(&app->lineup);
 	ctl_parental_free(&app->parental);
 	library_close(&app->library);
@@ -514,7 +575,10 @@ int app_ui_main(int argc, char **argv)
 		snprintf(app->server, sizeof(app->server), "%s", o.server);
 		snprintf(app->username, sizeof(app->username), "%s", o.user);
 		snprintf(app->password, sizeof(app->password), "%s", o.pass);
-	} else if (!login_recall(app) && app->prov.panel_count > 0) {
+	} else if (ctl_settings_login_recall(app->store, app->server, sizeof(app->server), app->username,
+					     sizeof(app->username), app->password,
+					     sizeof(app->password)) < 0 &&
+		   app->prov.panel_count > 0) {
 		snprintf(app->server, sizeof(app->server), "%s", app->prov.panels[0]);
 	}
 	int rc = app_show(app, APP_SCREEN_LOGIN, false);

@@ -8,7 +8,4 @@ struct app;
 /* Runs the 10-foot UI with the options after the program name; returns the exit status. */
 int app_ui_main(int argc, char **argv);
 
-/* Stores the current server and credentials as the box's login (after a successful login). */
-int app_login_remember(struct app *app);
-
 #endif
