@@ -15,6 +15,7 @@
 #include "ctl_jobs.h"
 #include "ctl_lineup.h"
 #include "ctl_parental.h"
+#include "ctl_playback.h"
 #include "ctl_session.h"
 #include "ctl_settings.h"
 #include "ctl_viewer.h"
@@ -51,28 +52,9 @@ enum app_screen {
 	APP_SCREEN_COUNT
 };
 
-/* What is playing, for the info bar, recall, resume and the state report. */
-struct app_now_playing {
-	enum library_kind kind; /* LIBRARY_LIVE, LIBRARY_VOD, LIBRARY_EPISODE; catch-up is LIVE + catchup */
-	int64_t id;             /* stream id (live, vod) */
-	char episode_id[48];    /* series episode id */
-	char name[256];
-	int64_t number; /* channel number shown to the viewer */
-	bool catchup;
-	int64_t catchup_start; /* unix time of the programme start */
-	int64_t catchup_end;
-	int session;     /* player session number (0 = nothing) */
-	char error[256]; /* why the last start failed, for the viewer ("" = none) */
-	/* From the player's events: */
-	enum player_state state;
-	uint32_t first_frame_ms; /* zap time; 0 until the first frame */
-	int64_t position_ms, duration_ms;
-	uint32_t bitrate_kbps, buffer_ms, dropped_frames, stalls;
-	char decoder[32];
-	bool hw_decoder;
-	int http_status; /* of the last failure, 0 when none */
-	int width, height;
-};
+/* Transitional: the screens that still read app->playing name its type so (app_vod.c); new code
+ * reads app_playing(). Goes with the copies below. */
+#define app_now_playing ctl_now_playing
 
 struct app {
 	struct app_provision prov;
@@ -98,14 +80,14 @@ struct app {
 	struct ctl_viewer *viewer;             /* favourites, history, resume points */
 	struct ctl_parental *parental;         /* the parental lock, one place */
 	struct ctl_lineup *lineup;             /* channel numbers, zapping, recall */
-	struct ctl_playback *playback;         /* what plays (player, QoE, resume, catch-up) */
+	struct ctl_playback *playback;         /* what plays (player, QoE, resume, catch-up): app_play.c */
 	struct ctl_session *session;           /* login, account state, sync and guide jobs */
 	struct ctl_jobs *jobs;                 /* the worker's jobs and its own connections (over tasks) */
 	struct ui_ctx *ui;
 	struct store *store;
 	struct library *library;
 	struct account *account;
-	struct player *player;
+	struct player *player; /* borrowed from playback (the loop installs its wake-up on it) */
 	struct qoe *qoe;
 	struct plat_tasks *tasks;
 	struct plat_keymap *keymap;
@@ -115,8 +97,6 @@ struct app {
 	struct ui_widget *screens[APP_SCREEN_COUNT];
 	struct app_login_ui *login_ui; /* app_screen_login.c */
 	struct ui_widget *blank;       /* an empty screen shown while the others are rebuilt */
-	/* The video layer frames go to (set by the player screen; NULL when no video is visible). */
-	struct ui_widget *video;
 	/* Read-only copies of the session controller's state (app->session is the truth), refreshed by
 	 * the shell after each session result, for the screens not yet reading the controller. */
 	struct xt_login login;            /* the last login answer (user_info, server_info) */
@@ -126,26 +106,24 @@ struct app {
 	uint32_t wake_event;              /* SDL user event that wakes the loop for task results */
 	bool logged_in;
 	bool rtl;
-	struct app_now_playing playing;
-	struct app_now_playing last_live; /* for recall */
-	struct app_catchup *catchup;      /* the catch-up programme the player may re-tune (app_playback.c) */
-	uint64_t video_seq;               /* the last frame uploaded to app->video */
-	int64_t resume_saved_ms;          /* app_now() of the last resume point written */
-	int64_t pinned_clock_ms;          /* --clock: the wall clock of a headless run, 0 = real */
+	int64_t pinned_clock_ms; /* --clock: the wall clock of a headless run, 0 = real */
+	/* Transitional copies of the playback controller's state for the screens that still read them
+	 * (series, favourites, home, continue, movies, search, app_vod.c), refreshed by app_play.c after
+	 * every app_play_* call and every loop turn; read app_playing() and ctl_lineup_recall() instead.
+	 * They go once no screen reads them. */
+	struct ctl_now_playing playing;
+	struct {
+		int64_t id; /* the channel recall goes back to (ctl_lineup_recall), 0 when none */
+	} last_live;
+	int64_t resume_saved_ms; /* changes whenever a resume point is kept (s) */
 	/* Screen-private state (movies, series, search, ... screens): allocated once per app by the
 	 * screen's builder and reused when the screen is rebuilt; its class's free_state frees it at
 	 * shutdown (app_screen_state_free). */
 	void *screen_state[APP_SCREEN_COUNT];
 	/* Set by the screen that started a movie or an episode (series: the next-episode offer); called
-	 * once by app_playback.c on the UI thread when that playback reaches its end (PLAYER_EV_ENDED). */
+	 * once on the UI thread (the controller's on_ended, through app_play.c) when that playback
+	 * reaches its end (PLAYER_EV_ENDED). */
 	void (*on_playback_ended)(struct app *app);
-	/* Set by the player screen (app_screen_player.c), called by app_playback_tick() on the UI thread:
-	 * on_player_event for every event of the current session (after app->playing is updated: the
-	 * max-connections kick, the stream-info overlay), then on_tick once per tick, also when nothing
-	 * plays (info bar, clock, number entry timeout, the kick message, headless pacing). NULL when
-	 * not set. */
-	void (*on_player_event)(struct app *app, const struct player_event *ev);
-	void (*on_tick)(struct app *app);
 
 	/* The worker's Xtream client (ctl_session_worker_client) for the screens' own app_run_bg jobs:
 	 * set on the UI thread after a login, used only inside those jobs on the worker. */
@@ -182,8 +160,12 @@ int app_settings_save(struct app *app);
 /* Switches the UI language (app->settings.lang, app->rtl); -ENOENT without a catalogue. */
 int app_set_language(struct app *app, const char *lang);
 
-/* Playback (app_playback.c): starts a channel, a movie, an episode or a catch-up programme, feeding
- * QoE and remembering resume points; the player screen shows it. */
+/* Playback (app_play.c, over the playback controller app->playback): starts a channel, a movie, an
+ * episode or a catch-up programme and shows the player screen; returns 0 or a negative errno (the
+ * viewer's sentence in app_playing()->error). A channel goes through the line-up's gate first
+ * (ctl_lineup_zap): -EACCES when the parental lock holds it (ask for the PIN, unlock, call again);
+ * a catch-up programme through the lock too. how: what tuned it ("ok", "chup", "chdown", "number",
+ * "recall", "epg", "search", "favourites", "continue", "home", "retry", "reconnect"). */
 int app_play_live(struct app *app, int64_t stream_id, const char *how);
 int app_play_vod(struct app *app, int64_t stream_id, const char *extension, const char *name);
 int app_play_episode(struct app *app, const char *episode_id, const char *extension, const char *name);
@@ -191,10 +173,14 @@ int app_play_catchup(struct app *app, int64_t stream_id, int64_t start, int64_t 
 /* Seeks within a VOD or catch-up programme (catch-up: a new URL with a later start). */
 int app_play_seek(struct app *app, int64_t position_ms);
 void app_play_stop(struct app *app);
-/* Creates the player with the catch-up re-tune hook; app_playback_close() destroys both. */
+/* What plays (borrowed from the controller, valid until the next app_play_* or loop turn). */
+const struct ctl_now_playing *app_playing(const struct app *app);
+/* Creates app->playback (and its player, app->player); app_playback_close() frees both. */
 int app_playback_open(struct app *app);
 void app_playback_close(struct app *app);
-/* Called every frame from the UI loop: moves player events to QoE and the screens, uploads video. */
+/* Called by the UI loop after every wake-up: takes the player's news (events to QoE and the player
+ * screen, the due picture), keeps resume points, and arms the loop's timer for the next one
+ * (app_loop_timer_at with ctl_playback_next_deadline_ms): nothing here needs a periodic tick. */
 void app_playback_tick(struct app *app);
 /* Adds what is playing to a headless `state` report. */
 void app_playback_state(struct app *app, json_t *obj);

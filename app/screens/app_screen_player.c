@@ -9,9 +9,18 @@
  * catch-up: pause, seek by 30 s (catch-up seeks reopen the archive at a later start) and a progress
  * bar that runs left to right in both languages. GREEN or MENU shows the stream-info overlay.
  *
+ * It renders the playback controller (app->playback: ctl_playback_now) and sends it actions; the
+ * line-up answers CH+/CH-, numbers and RECALL, and every zap goes through its gate (app_pin.h: a
+ * locked channel asks for the PIN). It hears the controller through a listener: the events of the
+ * current session, and an update after each of the loop's wake-ups, when it uploads the picture
+ * that is due (pulled from the controller) and runs its own timers, arming the loop's timer for the
+ * next one (app_loop_timer_at): nothing here needs a periodic tick.
+ *
  * State: one struct app_player_ui per app (app->screen_state[APP_SCREEN_PLAYER]), kept across
  * rebuilds. UI thread only; the kick check runs the login on the worker (app_run_bg). */
 #include "app.h"
+#include "app_loop.h"
+#include "app_pin.h"
 
 #include "plat_clock.h"
 #include "plat_log.h"
@@ -29,6 +38,8 @@ enum {
 	SEEK_STEP_MS = 30000,
 	CATCHUP_STEP_MS = 60000,
 	MINI_ROWS_VISIBLE = 7,
+	MINI_REACH = 100, /* the mini guide lists this many channels either side of the one playing */
+	REFRESH_MS = 500, /* the stream info and a programme's position move this often */
 };
 
 struct app_player_ui {
@@ -57,8 +68,10 @@ struct app_player_ui {
 	uint64_t stats_at, bar_at; /* ui time of the last refresh of the overlays */
 	uint64_t pace_ui_ms;       /* headless pacing: ui and real time at the last tick */
 	uint64_t pace_real_ms;
-	const int64_t *mini_ids; /* the zap list shown in the mini guide (borrowed from the live state) */
+	int64_t mini_ids[2 * MINI_REACH + 1]; /* the channels around the one playing, in zap order */
 	size_t mini_n;
+	uint64_t video_seq; /* the picture on the video widget */
+	bool video_shown;   /* the widget shows a picture (cleared when playback stops) */
 };
 
 /* ---- small helpers ---- */
@@ -68,9 +81,21 @@ static struct app_player_ui *pui(struct app *app)
 	return app->screen_state[APP_SCREEN_PLAYER];
 }
 
+static const struct ctl_now_playing *now_playing(const struct app *app)
+{
+	return ctl_playback_now(app->playback);
+}
+
 static bool is_live(const struct app *app)
 {
-	return app->playing.session > 0 && app->playing.kind == LIBRARY_LIVE && !app->playing.catchup;
+	return ctl_playback_is_live(app->playback);
+}
+
+/* The number the viewer knows a channel by (its id when the line-up does not know it). */
+static int64_t number_of(struct app *app, int64_t id)
+{
+	int64_t n = ctl_lineup_number(app->lineup, id);
+	return n ? n : id;
 }
 
 static void format_duration(int64_t ms, char *out, size_t cap)
@@ -115,15 +140,14 @@ static void show_message(struct app_player_ui *p, const char *text)
 static void bar_fill(struct app_player_ui *p)
 {
 	struct app *app = p->app;
-	const struct app_now_playing *pl = &app->playing;
+	const struct ctl_now_playing *pl = now_playing(app);
 	char buf[2 * EPG_TITLE_MAX + 64], t1[16], t2[16];
 	int64_t now = app_now(app);
 	app_format_hhmm(now, t1, sizeof(t1));
 	ui_label_set_text(p->bar_clock, t1);
 	p->last_clock = now / 60;
 	if (pl->kind == LIBRARY_LIVE && !pl->catchup) {
-		int64_t number = app_live_number(app, pl->id);
-		snprintf(buf, sizeof(buf), "%lld", (long long)(number ? number : pl->id));
+		snprintf(buf, sizeof(buf), "%lld", (long long)number_of(app, pl->id));
 		ui_label_set_text(p->bar_number, buf);
 		ui_label_set_text(p->bar_name, pl->name);
 		int sid = (int)pl->id;
@@ -153,8 +177,7 @@ static void bar_fill(struct app_player_ui *p)
 	}
 	/* a movie, an episode or a catch-up programme */
 	if (pl->catchup) {
-		int64_t number = app_live_number(app, pl->id);
-		snprintf(buf, sizeof(buf), "%lld", (long long)(number ? number : pl->id));
+		snprintf(buf, sizeof(buf), "%lld", (long long)number_of(app, pl->id));
 		ui_label_set_text(p->bar_number, buf);
 		char ch[256], day[32] = "";
 		channel_name(app, pl->id, ch, sizeof(ch));
@@ -205,8 +228,8 @@ static void stats_fill(struct app_player_ui *p)
 {
 	struct app *app = p->app;
 	struct player_info in;
-	player_info_get(app->player, &in);
-	const struct app_now_playing *pl = &app->playing;
+	ctl_playback_info(app->playback, &in);
+	const struct ctl_now_playing *pl = now_playing(app);
 	char text[1024];
 	snprintf(text, sizeof(text),
 		 "%s: %s / %s\n%s: %dx%d%s\n%s: %u kb/s\n%s: %u ms\n%s: %u\n%s: %s (%s)\n%s: %u ms, %s: %u",
@@ -236,14 +259,14 @@ static void mini_draw(void *user, struct ui_draw *d, size_t i, int w, int h, boo
 	if (i >= p->mini_n)
 		return;
 	int64_t id = p->mini_ids[i];
-	bool current = id == app->playing.id && is_live(app);
+	bool current = id == now_playing(app)->id && is_live(app);
 	ui_draw_fill(d, (struct ui_rect){ 0, 0, w, h },
 		     focused   ? t->accent
 		     : current ? t->surface
 			       : t->surface_alt);
 	struct ui_color fg = focused ? t->on_accent : t->text, dim = focused ? t->on_accent : t->text_dim;
 	char num[24], name[256];
-	snprintf(num, sizeof(num), "%lld", (long long)app_live_number(app, id));
+	snprintf(num, sizeof(num), "%lld", (long long)number_of(app, id));
 	struct ui_text_style sn = { .size = t->text_body,
 				    .color = dim,
 				    .flags = UI_TEXT_MIDDLE | UI_TEXT_CENTER };
@@ -276,11 +299,11 @@ static int mini_label(void *user, size_t i, char *buf, size_t cap)
 		return -ENOENT;
 	char name[256];
 	channel_name(p->app, p->mini_ids[i], name, sizeof(name));
-	snprintf(buf, cap, "%lld %s", (long long)app_live_number(p->app, p->mini_ids[i]), name);
+	snprintf(buf, cap, "%lld %s", (long long)number_of(p->app, p->mini_ids[i]), name);
 	return 0;
 }
 
-static void zap(struct app_player_ui *p, int64_t id, const char *how);
+static void zap(struct app_player_ui *p, int64_t id, enum ctl_zap_from from, const char *how);
 
 static void mini_activate(void *user, size_t i)
 {
@@ -290,8 +313,8 @@ static void mini_activate(void *user, size_t i)
 	int64_t id = p->mini_ids[i];
 	ui_widget_set_visible(p->mini_box, false);
 	p->mini_on = false;
-	if (id != p->app->playing.id || !is_live(p->app))
-		zap(p, id, "epg");
+	if (id != now_playing(p->app)->id || !is_live(p->app))
+		zap(p, id, CTL_ZAP_GUIDE, "epg");
 	else
 		bar_show(p, INFO_BAR_MS);
 }
@@ -300,15 +323,40 @@ static const struct ui_list_model mini_model = {
 	.count = mini_count, .draw = mini_draw, .activate = mini_activate, .label = mini_label
 };
 
+/* The channels CH+/CH- would reach from the one playing, MINI_REACH either way (the channels the
+ * lock hides are not among them): once round a short zap list, a window of a long one. */
+static void mini_fill(struct app_player_ui *p, int64_t cur)
+{
+	struct ctl_lineup *l = p->app->lineup;
+	int64_t back[MINI_REACH];
+	size_t nb = 0, n = 0;
+	for (int64_t id = cur; nb < MINI_REACH;) {
+		id = ctl_lineup_neighbour(l, id, -1);
+		if (id == 0 || id == cur)
+			break;
+		back[nb++] = id;
+	}
+	while (nb > 0)
+		p->mini_ids[n++] = back[--nb];
+	p->mini_ids[n++] = cur;
+	int64_t stop = n > 1 ? p->mini_ids[0] : cur; /* going forward meets the far end of the way back */
+	for (int64_t id = cur, k = 0; k < MINI_REACH; k++) {
+		id = ctl_lineup_neighbour(l, id, 1);
+		if (id == 0 || id == cur || id == stop)
+			break;
+		p->mini_ids[n++] = id;
+	}
+	p->mini_n = n;
+}
+
 static void mini_show(struct app_player_ui *p, int delta)
 {
 	struct app *app = p->app;
-	p->mini_n = app_live_zap_list(app, &p->mini_ids);
-	if (p->mini_n == 0)
-		return;
+	int64_t cur = now_playing(app)->id;
+	mini_fill(p, cur);
 	size_t at = 0;
 	for (size_t i = 0; i < p->mini_n; i++)
-		if (p->mini_ids[i] == app->playing.id)
+		if (p->mini_ids[i] == cur)
 			at = i;
 	at = (at + p->mini_n + (size_t)(delta + (int)p->mini_n)) % p->mini_n;
 	ui_widget_set_visible(p->mini_box, true);
@@ -321,28 +369,37 @@ static void mini_show(struct app_player_ui *p, int delta)
 
 /* ---- zapping ---- */
 
-static void prepare_for(struct app_player_ui *p)
+static void video_clear(struct app_player_ui *p)
 {
-	struct app *app = p->app;
-	p->shown_session = app->playing.session;
-	p->shown_id = app->playing.id;
-	p->kicked = false;
-	show_message(p, app->playing.error);
-	ui_widget_set_visible(p->paused, false);
-	if (is_live(app))
-		app->playing.number = app_live_number(app, app->playing.id);
-	bar_show(p, is_live(app) ? INFO_BAR_MS : INFO_BAR_MS);
+	ui_video_clear(p->video);
+	p->video_shown = false;
 }
 
-static void zap(struct app_player_ui *p, int64_t id, const char *how)
+/* A new session (or a refused one): no picture of the previous stream, the info bar, its message. */
+static void prepare_for(struct app_player_ui *p)
+{
+	const struct ctl_now_playing *pl = now_playing(p->app);
+	p->shown_session = pl->session;
+	p->shown_id = pl->id;
+	p->kicked = false;
+	video_clear(p);
+	show_message(p, pl->error);
+	ui_widget_set_visible(p->paused, false);
+	bar_show(p, INFO_BAR_MS);
+}
+
+/* Every zap of this screen goes through the line-up's gate: a locked channel asks for the PIN
+ * (app_pin_play_live opens the prompt and plays it after the right one). */
+static void zap(struct app_player_ui *p, int64_t id, enum ctl_zap_from from, const char *how)
 {
 	struct app *app = p->app;
 	if (id <= 0)
 		return;
-	int rc = app_play_live(app, id, how);
-	if (rc < 0 && !app->playing.error[0])
-		snprintf(app->playing.error, sizeof(app->playing.error), "%s",
-			 TR(app, "This channel cannot be played."));
+	int rc = app_pin_play_live(app, id, from, how);
+	if (rc == -EACCES)
+		return; /* the prompt is up; what plays goes on */
+	if (rc < 0 && !now_playing(app)->error[0])
+		ctl_playback_set_error(app->playback, TR(app, "This channel cannot be played."));
 	prepare_for(p);
 }
 
@@ -352,15 +409,15 @@ static void digits_commit(struct app_player_ui *p)
 	int64_t number = strtoll(p->digits, NULL, 10);
 	p->digits[0] = '\0';
 	ui_widget_set_visible(p->entry_box, false);
-	int64_t id = app_live_by_number(app, number);
+	int64_t id = ctl_lineup_by_number(app->lineup, number);
 	if (id == 0) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), TR(app, "There is no channel %lld"), (long long)number);
 		ui_toast_show(app->ui, msg, 2500);
 		return;
 	}
-	if (id != app->playing.id || !is_live(app))
-		zap(p, id, "number");
+	if (id != now_playing(app)->id || !is_live(app))
+		zap(p, id, CTL_ZAP_NUMBER, "number");
 }
 
 static void digit_typed(struct app_player_ui *p, int digit)
@@ -407,7 +464,7 @@ static void kick_done(struct app *app, void *arg, int rc)
 		app->account_info.active_cons = (int)u->active_cons;
 		app->account_info.max_connections = (int)u->max_connections;
 	}
-	bool still_ours = app->playing.session == 0 && p->shown_session == j->session;
+	bool still_ours = now_playing(app)->session == 0 && p->shown_session == j->session;
 	if (rc == 0 && u->max_connections > 0 && u->active_cons >= u->max_connections) {
 		plat_log_info("player",
 			      "stream closed by the panel: %lld of %lld connections in use elsewhere",
@@ -418,13 +475,12 @@ static void kick_done(struct app *app, void *arg, int rc)
 		snprintf(msg, sizeof(msg), "%s (%lld/%lld)\n%s",
 			 TR(app, "Another device is using your subscription"), (long long)u->active_cons,
 			 (long long)u->max_connections, TR(app, "Press OK to watch here instead."));
-		snprintf(app->playing.error, sizeof(app->playing.error), "%s",
-			 TR(app, "Another device is using your subscription"));
+		ctl_playback_set_error(app->playback, TR(app, "Another device is using your subscription"));
 		show_message(p, msg);
 		bar_hide(p);
 	} else if (still_ours) {
 		/* the connection was free again: a network hiccup, not a kick */
-		zap(p, j->stream_id, "reconnect");
+		zap(p, j->stream_id, CTL_ZAP_LIST, "reconnect");
 	}
 	free(j);
 }
@@ -439,9 +495,10 @@ static void kick_check(struct app_player_ui *p)
 	struct kick_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return;
-	j->stream_id = app->playing.id;
-	j->session = app->playing.session;
-	bool catchup = app->playing.catchup;
+	const struct ctl_now_playing *pl = now_playing(app);
+	j->stream_id = pl->id;
+	j->session = pl->session;
+	bool catchup = pl->catchup;
 	app_play_stop(app);
 	p->shown_session = j->session;
 	if (catchup) {
@@ -456,16 +513,19 @@ static void kick_check(struct app_player_ui *p)
 	show_message(p, TR(app, "The stream stopped. Checking your subscription..."));
 }
 
-static void on_player_event(struct app *app, const struct player_event *ev)
+/* The listener's on_event: one event of the current session, already in ctl_playback_now(). */
+static void on_player_event(void *user, const struct player_event *ev)
 {
-	struct app_player_ui *p = pui(app);
-	if (!p || ev->session != (uint32_t)app->playing.session)
+	struct app_player_ui *p = user;
+	struct app *app = p->app;
+	const struct ctl_now_playing *pl = now_playing(app);
+	if (!p->screen || ev->session != (uint32_t)pl->session)
 		return;
 	switch (ev->type) {
 	case PLAYER_EV_ERROR:
 		/* a live stream that played and that the panel then closes or refuses (HLS answers 403
 		 * once kicked); one that never played is simply not available */
-		if (is_live(app) && app->login.user.max_connections > 0 && app->playing.first_frame_ms > 0 &&
+		if (is_live(app) && app->login.user.max_connections > 0 && pl->first_frame_ms > 0 &&
 		    (!ev->u.error.fatal || ev->u.error.http_status == 403 ||
 		     ev->u.error.http_status == 401)) {
 			kick_check(p);
@@ -473,9 +533,9 @@ static void on_player_event(struct app *app, const struct player_event *ev)
 		}
 		if (ev->u.error.fatal) {
 			/* no picture of the channel zapped away from under the message */
-			ui_video_clear(p->video);
-			show_message(p, app->playing.error);
-			if (is_live(app) || app->playing.catchup)
+			video_clear(p);
+			show_message(p, pl->error);
+			if (is_live(app) || pl->catchup)
 				bar_show(p, 0);
 		}
 		break;
@@ -498,7 +558,7 @@ static void on_player_event(struct app *app, const struct player_event *ev)
 static void pace(struct app_player_ui *p, bool shown)
 {
 	uint64_t ui_ms = ui_ctx_now_ms(p->app->ui), real_ms = plat_clock_mono_ms();
-	if ((shown || p->app->playing.session > 0) && p->pace_ui_ms && ui_ms > p->pace_ui_ms) {
+	if ((shown || now_playing(p->app)->session > 0) && p->pace_ui_ms && ui_ms > p->pace_ui_ms) {
 		uint64_t dv = ui_ms - p->pace_ui_ms, dr = real_ms - p->pace_real_ms;
 		if (dv > dr && dv - dr < 1000) {
 			plat_clock_sleep_ms((uint32_t)(dv - dr));
@@ -509,27 +569,79 @@ static void pace(struct app_player_ui *p, bool shown)
 	p->pace_real_ms = real_ms;
 }
 
-static void on_tick(struct app *app)
+/* Uploads the picture that is due, when it is a new one. */
+static void video_update(struct app_player_ui *p)
 {
-	struct app_player_ui *p = pui(app);
-	if (!p || !p->screen)
+	struct ctl_playback *pb = p->app->playback;
+	struct player_video_frame f;
+	if (ctl_playback_frame_acquire(pb, &f) != 1)
 		return;
+	if (f.seq != p->video_seq || !p->video_shown) {
+		struct ui_video_frame uf = { .width = f.width,
+					     .height = f.height,
+					     .format = f.format == PLAYER_PIXFMT_NV12 ? UI_VIDEO_NV12
+										      : UI_VIDEO_YUV420P,
+					     .sar_num = f.sar_num,
+					     .sar_den = f.sar_den };
+		for (int i = 0; i < 3; i++) {
+			uf.planes[i] = f.planes[i];
+			uf.linesize[i] = f.linesize[i];
+		}
+		ui_video_show(p->video, &uf);
+		p->video_seq = f.seq;
+		p->video_shown = true;
+	}
+	ctl_playback_frame_release(pb);
+}
+
+/* Wakes the loop when the earliest of this screen's timers runs out (digits, info bar, clock,
+ * refreshes of the overlays): the loop sleeps otherwise. */
+static void timers_arm(struct app_player_ui *p, bool shown)
+{
+	struct app *app = p->app;
+	uint64_t now = ui_ctx_now_ms(app->ui), due = UINT64_MAX;
+	if (p->digits[0])
+		due = p->digits_at + NUMBER_ENTRY_MS;
+	if (shown && p->bar_until && p->bar_until < due)
+		due = p->bar_until;
+	if (shown && p->bar_on) {
+		uint64_t minute = now + (uint64_t)(60000 - ui_ctx_wall_ms(app->ui) % 60000);
+		if (minute < due)
+			due = minute;
+		if (now_playing(app)->session > 0 && !is_live(app) && p->bar_at + REFRESH_MS < due)
+			due = p->bar_at + REFRESH_MS;
+	}
+	if (shown && p->stats_on && p->stats_at + REFRESH_MS < due)
+		due = p->stats_at + REFRESH_MS;
+	if (due == UINT64_MAX)
+		return;
+	app_loop_timer_at(app, (int64_t)plat_clock_mono_ms() + (due > now ? (int64_t)(due - now) : 0));
+}
+
+/* The listener's on_update, after every wake-up of the loop (also when nothing plays). */
+static void on_update(void *user)
+{
+	struct app_player_ui *p = user;
+	struct app *app = p->app;
+	if (!p->screen)
+		return;
+	const struct ctl_now_playing *pl = now_playing(app);
 	struct ui_widget *top = ui_screen_top(app->ui);
 	bool shown = top == p->screen;
 	for (int i = 0; i < APP_SCREEN_COUNT && !shown && top; i++)
 		if (i != APP_SCREEN_PLAYER && app->screens[i] == top) {
 			/* another screen took over (HOME): the video goes away with this one */
-			if (app->video == p->video)
-				app->video = NULL;
-			if (app->playing.session > 0)
+			if (pl->session > 0)
 				app_play_stop(app);
 			return;
 		}
-	if (shown)
-		app->video = p->video;
 	pace(p, shown);
-	if (app->playing.session > 0 && app->playing.session != p->shown_session)
+	if (pl->session > 0 && pl->session != p->shown_session)
 		prepare_for(p);
+	if (pl->session > 0 && shown)
+		video_update(p);
+	else if (pl->session <= 0 && p->video_shown)
+		video_clear(p); /* stopped: no frozen picture under the overlays */
 	uint64_t now = ui_ctx_now_ms(app->ui);
 	if (p->digits[0] && now - p->digits_at >= NUMBER_ENTRY_MS)
 		digits_commit(p);
@@ -537,14 +649,15 @@ static void on_tick(struct app *app)
 		bar_hide(p);
 	else if (p->bar_on && app_now(app) / 60 != p->last_clock)
 		bar_fill(p);
-	if (p->stats_on && now - p->stats_at >= 500) {
+	if (p->stats_on && now - p->stats_at >= REFRESH_MS) {
 		stats_fill(p);
 		p->stats_at = now;
 	}
-	if (p->bar_on && app->playing.session > 0 && !is_live(app) && now - p->bar_at >= 500) {
+	if (p->bar_on && now_playing(app)->session > 0 && !is_live(app) && now - p->bar_at >= REFRESH_MS) {
 		bar_fill(p); /* the position moves */
 		p->bar_at = now;
 	}
+	timers_arm(p, shown);
 }
 
 /* ---- keys ---- */
@@ -573,13 +686,14 @@ static bool overlays_hide(struct app_player_ui *p)
 static void seek_by(struct app_player_ui *p, int64_t delta_ms)
 {
 	struct app *app = p->app;
-	if (app->playing.session <= 0 || is_live(app))
+	const struct ctl_now_playing *pl = now_playing(app);
+	if (pl->session <= 0 || is_live(app))
 		return;
 	/* presses in a row add up: the position reported by the player lags behind a seek */
 	uint64_t now = ui_ctx_now_ms(app->ui);
-	int64_t base = p->seek_at && now - p->seek_at < 2000 ? p->seek_target_ms : app->playing.position_ms;
+	int64_t base = p->seek_at && now - p->seek_at < 2000 ? p->seek_target_ms : pl->position_ms;
 	int64_t target = base + delta_ms;
-	if (app->playing.catchup) {
+	if (pl->catchup) {
 		/* the archive is stored a minute per file and a catch-up URL starts at a whole minute:
 		 * step by minutes, so every press lands where the viewer expects */
 		target = base + (delta_ms > 0 ? CATCHUP_STEP_MS : -CATCHUP_STEP_MS);
@@ -587,8 +701,8 @@ static void seek_by(struct app_player_ui *p, int64_t delta_ms)
 	}
 	if (target < 0)
 		target = 0;
-	if (app->playing.duration_ms > 0 && target > app->playing.duration_ms - 1000)
-		target = app->playing.duration_ms - 1000;
+	if (pl->duration_ms > 0 && target > pl->duration_ms - 1000)
+		target = pl->duration_ms - 1000;
 	p->seek_target_ms = target;
 	p->seek_at = now;
 	app_play_seek(app, target);
@@ -599,8 +713,9 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 {
 	struct app_player_ui *p = user;
 	struct app *app = p->app;
-	bool live = app->playing.kind == LIBRARY_LIVE && !app->playing.catchup;
-	if (a >= PLAT_ACT_DIGIT_0 && a <= PLAT_ACT_DIGIT_9 && (live || app->playing.session == 0)) {
+	const struct ctl_now_playing *pl = now_playing(app);
+	bool live = pl->kind == LIBRARY_LIVE && !pl->catchup;
+	if (a >= PLAT_ACT_DIGIT_0 && a <= PLAT_ACT_DIGIT_9 && (live || pl->session == 0)) {
 		digit_typed(p, (int)(a - PLAT_ACT_DIGIT_0));
 		return true;
 	}
@@ -609,7 +724,7 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 		if (p->digits[0])
 			digits_commit(p);
 		else if (p->kicked)
-			zap(p, p->kicked_id, "retry");
+			zap(p, p->kicked_id, CTL_ZAP_LIST, "retry");
 		else
 			bar_show(p, INFO_BAR_MS);
 		return true;
@@ -622,9 +737,9 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 	case PLAT_ACT_CH_UP:
 	case PLAT_ACT_CH_DOWN:
 		if (live) {
-			int64_t id = app_live_neighbour(app, app->playing.id, a == PLAT_ACT_CH_UP ? 1 : -1);
-			if (id && id != app->playing.id)
-				zap(p, id, a == PLAT_ACT_CH_UP ? "chup" : "chdown");
+			int64_t id = ctl_lineup_neighbour(app->lineup, pl->id, a == PLAT_ACT_CH_UP ? 1 : -1);
+			if (id && id != pl->id)
+				zap(p, id, CTL_ZAP_CHUPDOWN, a == PLAT_ACT_CH_UP ? "chup" : "chdown");
 		}
 		return true;
 	case PLAT_ACT_UP:
@@ -633,10 +748,12 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 		if (live)
 			mini_show(p, a == PLAT_ACT_UP ? -1 : a == PLAT_ACT_DOWN ? 1 : 0);
 		return true;
-	case PLAT_ACT_RECALL:
-		if (app->last_live.id && (app->last_live.id != app->playing.id || !is_live(app)))
-			zap(p, app->last_live.id, "recall");
+	case PLAT_ACT_RECALL: {
+		int64_t id = ctl_lineup_recall(app->lineup);
+		if (id && (id != pl->id || !is_live(app)))
+			zap(p, id, CTL_ZAP_RECALL, "recall");
 		return true;
+	}
 	case PLAT_ACT_GREEN:
 	case PLAT_ACT_MENU:
 		p->stats_on = !p->stats_on;
@@ -647,10 +764,9 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 	case PLAT_ACT_PLAY:
 	case PLAT_ACT_PAUSE:
 	case PLAT_ACT_PLAY_PAUSE: {
-		bool pause = a == PLAT_ACT_PAUSE ||
-			     (a == PLAT_ACT_PLAY_PAUSE && app->playing.state != PLAYER_STATE_PAUSED);
-		if (app->playing.session > 0)
-			player_set_paused(app->player, pause);
+		bool pause =
+		    a == PLAT_ACT_PAUSE || (a == PLAT_ACT_PLAY_PAUSE && pl->state != PLAYER_STATE_PAUSED);
+		ctl_playback_pause(app->playback, pause);
 		bar_show(p, pause ? 0 : INFO_BAR_MS);
 		return true;
 	}
@@ -664,14 +780,12 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 		return true;
 	case PLAT_ACT_STOP:
 		app_play_stop(app);
-		app->video = NULL;
 		ui_screen_pop(app->ui);
 		return true;
 	case PLAT_ACT_BACK:
 		if (overlays_hide(p))
 			return true;
 		app_play_stop(app);
-		app->video = NULL;
 		return false; /* the toolkit pops the screen */
 	default:
 		return false;
@@ -691,8 +805,9 @@ static void player_state(struct app *app, json_t *obj)
 	json_object_set_new(o, "stream_info", json_boolean(p->stats_on));
 	json_object_set_new(o, "number_entry", json_string(p->digits));
 	json_object_set_new(o, "kicked", json_boolean(p->kicked));
-	json_object_set_new(o, "number",
-			    json_integer(is_live(app) ? app_live_number(app, app->playing.id) : 0));
+	json_object_set_new(
+	    o, "number",
+	    json_integer(is_live(app) ? ctl_lineup_number(app->lineup, now_playing(app)->id) : 0));
 	if (p->msg_on)
 		json_object_set_new(o, "message", json_string(p->msg_text));
 	json_object_set_new(obj, "player_ui", o);
@@ -795,9 +910,9 @@ static struct ui_widget *build(struct app *app)
 	p->bar_on = p->mini_on = p->stats_on = p->msg_on = false;
 	p->digits[0] = '\0';
 	p->shown_session = -1;
-	app->video = p->video;
-	app->on_player_event = on_player_event;
-	app->on_tick = on_tick;
+	static const struct ctl_playback_listener listener = { .on_event = on_player_event,
+							       .on_update = on_update };
+	ctl_playback_set_listener(app->playback, &listener, p);
 	return s;
 }
 
