@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The catalogue cache: categories, channels, movies and series synced from the panel into SQLite
  * (tables owned by "library" in the store), so the UI reads whatever is cached at once and a sync
- * runs in the background. Each list is replaced in ONE transaction: a sync killed half-way (kill -9,
- * power cut) leaves the previous catalogue as it was. Favourites, history and resume points are
+ * runs in the background. Each list is downloaded and decoded in memory first (capped), then
+ * replaced in ONE short transaction: no write lock is held while bytes arrive, so a viewer's write on
+ * another connection never waits for a slow panel, and a sync killed or cancelled half-way (kill -9,
+ * power cut, a fired token) leaves the previous catalogue as it was. Favourites, history and resume points are
  * keyed by (kind, id) and never touched by a sync, so they survive re-syncs. Search is FTS5 over
  * names folded for diacritics (Latin accents, Arabic harakat, alef forms). Parental lock: categories
  * with adult-looking names are locked by default; the viewer's choices and a PIN (salted, iterated
@@ -28,6 +30,7 @@ enum library_kind { LIBRARY_LIVE = 0, LIBRARY_VOD = 1, LIBRARY_SERIES = 2, LIBRA
 	(LIBRARY_KIND_BIT(LIBRARY_LIVE) | LIBRARY_KIND_BIT(LIBRARY_VOD) | LIBRARY_KIND_BIT(LIBRARY_SERIES))
 
 struct library;
+struct plat_cancel;
 
 /* Migrates the library's tables in s (borrowed: must outlive the library). *out owned by the
  * caller: library_close(). Returns 0 or a store error. */
@@ -39,6 +42,7 @@ struct library_list_report {
 	size_t categories, items, skipped;
 	uint64_t bytes;
 	double seconds;
+	double write_seconds; /* the one transaction that replaced the list (0 when not written) */
 };
 
 struct library_sync_report {
@@ -46,10 +50,26 @@ struct library_sync_report {
 	double seconds;
 };
 
-/* Syncs the lists in kinds (LIBRARY_KIND_BIT mask): for each, the categories, then the streams,
- * each in its own transaction, duplicates merged (an item keeps its first position and collects
- * every category it is listed in). A list that fails leaves its previous content. Stops at
- * -ECANCELED; otherwise tries every list. Returns 0 when all succeeded, else the first error. */
+/* Options of library_sync_ex() and library_import_m3u_ex(); a zeroed struct (or NULL) is the
+ * behaviour of library_sync() and library_import_m3u(). */
+struct library_sync_opts {
+	/* Fired from any thread: the download in progress stops at once, the call returns -ECANCELED
+	 * and the list being fetched is not written (lists written before stay). Borrowed; NULL: none.
+	 * It is set on the client (xt_client_set_cancel) for the call and the previous one put back. */
+	struct plat_cancel *cancel;
+	size_t max_list_bytes; /* memory for one downloaded list before it is written; 0: 64 MiB */
+	size_t max_list_items; /* items of one list; 0: 500000. Over either cap: -EFBIG, not written */
+};
+
+/* Syncs the lists in kinds (LIBRARY_KIND_BIT mask): for each, the categories and the streams are
+ * downloaded into memory with no transaction open, then written together in one short transaction,
+ * duplicates merged (an item keeps its first position and collects every category it is listed
+ * in). A list that fails (cut short, refused, over a cap, cancelled) is not written at all: it keeps
+ * its previous content. Stops at -ECANCELED and other errors every list would meet; otherwise tries
+ * every list. Returns 0 when all succeeded, else the first error. */
+int library_sync_ex(struct library *l, struct xt_client *c, unsigned kinds, const struct library_sync_opts *o,
+		    struct library_sync_report *r);
+/* library_sync_ex() with no options. */
 int library_sync(struct library *l, struct xt_client *c, unsigned kinds, struct library_sync_report *r);
 
 struct library_category {
@@ -159,8 +179,11 @@ int library_m3u_feed(struct library_m3u *p, const char *data, size_t len);
 int library_m3u_finish(struct library_m3u *p);
 void library_m3u_destroy(struct library_m3u **p);
 
-/* Replaces the live catalogue with a playlist read from a local file or an http(s) URL (one
- * transaction; group-title becomes the category). The report's live entry is filled. */
+/* Replaces the live catalogue with a playlist read from a local file or an http(s) URL: parsed into
+ * memory first, then written in one short transaction (group-title becomes the category). The
+ * report's live entry is filled. Options as for library_sync_ex() (o may be NULL). */
+int library_import_m3u_ex(struct library *l, const char *path_or_url, const struct library_sync_opts *o,
+			  struct library_sync_report *r);
 int library_import_m3u(struct library *l, const char *path_or_url, struct library_sync_report *r);
 
 #endif

@@ -244,7 +244,8 @@ static void test_kill_during_sync(void **state)
 	assert_int_equal(library_favourite_set(e->lib, LIBRARY_VOD, "1003", true), 0);
 	env_close_db(e);
 
-	/* 100k movies at 2 MB/s: the sync is still writing when it dies */
+	/* 100k movies at 2 MB/s, downloaded into memory and then written in one transaction: the sync
+	 * dies inside that transaction */
 	assert_int_equal(
 	    test_panel_control(
 		&e->panel, "POST", "/_control/faults",
