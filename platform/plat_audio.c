@@ -210,7 +210,9 @@ int plat_audio_open(const struct plat_audio_driver *drv, const struct plat_audio
 		free(a);
 		return rc;
 	}
-	a->spec = h;
+	/* the null driver's thread already reads a->spec: only a driver that left it unset needs it */
+	if (a->spec.sample_rate <= 0)
+		a->spec = h;
 	if (have)
 		*have = h;
 	*out = a;
