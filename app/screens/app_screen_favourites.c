@@ -56,6 +56,7 @@ static void favs_load(struct favourites *f)
 {
 	f->n = 0;
 	static const enum library_kind kinds[] = { LIBRARY_LIVE, LIBRARY_VOD, LIBRARY_SERIES };
+	/* the database's list: the movie and series details still write there directly */
 	for (size_t k = 0; k < 3; k++)
 		library_favourites(f->app->library, kinds[k], add_fav, f);
 	if (f->list)
@@ -125,7 +126,7 @@ static bool favs_keys(void *user, struct ui_widget *screen, enum plat_action a)
 		return false;
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)f->items[i].id);
-	if (library_favourite_set(f->app->library, f->items[i].kind, id, false) == 0)
+	if (ctl_viewer_favourite_set(f->app->viewer, f->items[i].kind, id, false) == 0)
 		ui_toast_show(f->app->ui, TR(f->app, "Removed from favourites"), 2000);
 	favs_load(f);
 	return true;

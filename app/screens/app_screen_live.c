@@ -266,7 +266,7 @@ static struct live_row *row_at(struct app_live *l, size_t index)
 		r->number = ctl_lineup_number(app->lineup, r->id);
 		char key[24];
 		snprintf(key, sizeof(key), "%lld", (long long)r->id);
-		r->fav = library_favourite_is(app->library, LIBRARY_LIVE, key) == 1;
+		r->fav = ctl_viewer_favourite_is(app->viewer, LIBRARY_LIVE, key);
 	}
 	if (!r->have_nn || now >= r->nn_until) {
 		int sid = (int)r->id;
@@ -549,8 +549,9 @@ static void toggle_favourite(struct app_live *l)
 	char key[24];
 	snprintf(key, sizeof(key), "%lld", (long long)r->id);
 	bool on = !r->fav;
-	if (library_favourite_set(app->library, LIBRARY_LIVE, key, on) < 0)
+	if (ctl_viewer_favourite_set(app->viewer, LIBRARY_LIVE, key, on) < 0)
 		return;
+	app_screens_changed(app, APP_CHANGED_FAVOURITES);
 	r->fav = on;
 	char msg[300];
 	/* the name inside the sentence: each language puts it where its word order wants it */

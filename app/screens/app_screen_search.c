@@ -291,8 +291,8 @@ static bool screen_keys(void *user, struct ui_widget *screen, enum plat_action a
 						   : LIBRARY_SERIES;
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)r->id);
-	bool on = library_favourite_is(app->library, k, id) != 1;
-	if (library_favourite_set(app->library, k, id, on) == 0)
+	bool on = !ctl_viewer_favourite_is(app->viewer, k, id);
+	if (ctl_viewer_favourite_set(app->viewer, k, id, on) == 0)
 		ui_toast_show(app->ui,
 			      on ? TR(app, "Added to favourites") : TR(app, "Removed from favourites"), 2000);
 	app_screens_changed(app, APP_CHANGED_FAVOURITES);
