@@ -212,7 +212,8 @@ static int sync_run(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 		rc = ctl_worker_client(w, &j->panel, cancel, &xt);
 	if (rc < 0)
 		return rc;
-	rc = library_sync(lib, xt, LIBRARY_ALL_LISTS, &j->report);
+	struct library_sync_opts so = { .cancel = cancel };
+	rc = library_sync_ex(lib, xt, LIBRARY_ALL_LISTS, &so, &j->report);
 	if (rc < 0)
 		plat_log_warn("session", "library sync: %s", xt_strerror(rc));
 	if (plat_cancel_fired(cancel))
