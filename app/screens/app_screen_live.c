@@ -4,7 +4,8 @@
  * number typed on the remote and confirmed with OK zaps to that channel, the yellow key toggles a
  * favourite, red locks the parental lock again. Every zap goes through the line-up's gate
  * (app_pin_play_live: ctl_lineup_zap), so a locked channel asks for the PIN whatever the path; the
- * numbers and the CH+/CH- order are the line-up controller's (ctl_lineup.h).
+ * numbers and the CH+/CH- order are the line-up controller's (ctl_lineup.h), which the player screen
+ * asks directly.
  *
  * State: one struct app_live per app (app->screen_state[APP_SCREEN_LIVE]), built on first use and
  * kept across rebuilds of the screen (a language switch); it also holds the shared PIN prompt's state
@@ -195,40 +196,12 @@ static struct app_live *live_state(struct app *app)
 	return l;
 }
 
-/* ---- the helpers of app.h: the line-up controller's, until the player screen calls it ---- */
+/* ---- the PIN prompt's home ---- */
 
 struct app_pin **app_live_pin_slot(struct app *app)
 {
 	struct app_live *l = live_state(app);
 	return l ? &l->pin : NULL;
-}
-
-int64_t app_live_number(struct app *app, int64_t stream_id)
-{
-	return ctl_lineup_number(app->lineup, stream_id);
-}
-
-int64_t app_live_neighbour(struct app *app, int64_t stream_id, int delta)
-{
-	return ctl_lineup_neighbour(app->lineup, stream_id, delta);
-}
-
-/* A locked channel's number answers 0 here: the player screen's number entry plays what it gets
- * without the gate until it calls ctl_lineup_zap. */
-int64_t app_live_by_number(struct app *app, int64_t number)
-{
-	int64_t id = ctl_lineup_by_number(app->lineup, number);
-	return id && ctl_parental_check(app->parental, LIBRARY_LIVE, id) == 0 ? id : 0;
-}
-
-void app_live_set_zap_list(struct app *app, const int64_t *ids, size_t n)
-{
-	ctl_lineup_set_zap_list(app->lineup, ids, n);
-}
-
-size_t app_live_zap_list(struct app *app, const int64_t **ids)
-{
-	return ctl_lineup_zap_list(app->lineup, ids);
 }
 
 /* ---- rows ---- */
