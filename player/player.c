@@ -64,6 +64,25 @@ void player_emit(struct player *p, struct player_event *ev)
 	pthread_mutex_unlock(&p->ev_lock);
 	if (p->cfg.on_event)
 		p->cfg.on_event(p->cfg.event_opaque, ev);
+	player_wake(p);
+}
+
+void player_wake(struct player *p)
+{
+	pthread_mutex_lock(&p->wake_lock);
+	if (p->wake)
+		p->wake(p->wake_opaque);
+	pthread_mutex_unlock(&p->wake_lock);
+}
+
+void player_set_wake(struct player *p, player_wake_fn fn, void *opaque)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->wake_lock);
+	p->wake = fn;
+	p->wake_opaque = opaque;
+	pthread_mutex_unlock(&p->wake_lock);
 }
 
 int player_event_poll(struct player *p, struct player_event *ev)
@@ -271,6 +290,7 @@ void player_display_set(struct player *p, uint32_t session, AVFrame *frame)
 	p->disp_session = session;
 	p->disp_seq++;
 	pthread_mutex_unlock(&p->disp_lock);
+	player_wake(p); /* a new picture is due */
 }
 
 int player_video_frame_acquire(struct player *p, struct player_video_frame *f)
@@ -418,6 +438,7 @@ void player_subtitle_set(struct player *p, uint32_t session, AVSubtitle *sub, in
 	snprintf(p->sub_text, sizeof(p->sub_text), "%s", text);
 	p->sub_seq++;
 	pthread_mutex_unlock(&p->disp_lock);
+	player_wake(p);
 }
 
 int player_subtitle_acquire(struct player *p, struct player_subtitle *s)
@@ -513,6 +534,9 @@ int player_create(const struct player_config *config, struct player **out)
 	p->cfg.decoders = p->decoders;
 	p->cfg.user_agent = p->user_agent;
 	pthread_mutex_init(&p->ev_lock, NULL);
+	pthread_mutex_init(&p->wake_lock, NULL);
+	p->wake = p->cfg.on_wake;
+	p->wake_opaque = p->cfg.wake_opaque;
 	pthread_mutex_init(&p->disp_lock, NULL);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->reap_cond, NULL);
@@ -563,6 +587,7 @@ void player_destroy(struct player **pp)
 	av_frame_free(&p->borrowed);
 	sub_clear_locked(p);
 	pthread_mutex_destroy(&p->ev_lock);
+	pthread_mutex_destroy(&p->wake_lock);
 	pthread_mutex_destroy(&p->disp_lock);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->reap_cond);

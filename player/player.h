@@ -23,6 +23,13 @@ struct player;
  * copy what you need and wake your own thread. */
 typedef void (*player_event_fn)(void *opaque, const struct player_event *ev);
 
+/* Wakes the owner's loop: called on a player thread (sometimes on the caller's) whenever there is
+ * something new to take: an event was queued (player_event_poll() has one more), a new picture is
+ * due (player_video_frame_acquire() gives a new seq) or the subtitle overlay changed. It runs with a
+ * player lock held, so it must be quick and must not call into the player: push onto your own
+ * thread's queue (an SDL user event, a pipe write) and take the news on your thread. */
+typedef void (*player_wake_fn)(void *opaque);
+
 /* Catch-up re-tune: the owner writes a URL whose programme starts at from_ms into the programme
  * (from the start of what was opened) into url (cap bytes) and stores in *offset_ms the programme
  * position that URL starts at (panels round to the minute). Returns 0, or a negative errno to give
@@ -36,6 +43,8 @@ struct player_config {
 	const char *decoders;
 	player_event_fn on_event; /* may be NULL: use player_event_poll() */
 	void *event_opaque;
+	player_wake_fn on_wake; /* may be NULL; player_set_wake() replaces it later */
+	void *wake_opaque;
 	player_catchup_fn catchup; /* may be NULL: catch-up then behaves as VOD */
 	void *catchup_opaque;
 	uint32_t reconnect_max;   /* attempts in a row before giving up; 0: 6 */
@@ -51,6 +60,10 @@ void player_config_default(struct player_config *c);
 /* Creates an idle player. *config is copied (strings too). On success *out is owned by the caller
  * (player_destroy()). Returns 0, -EINVAL, -ENOMEM or the audio device's error. */
 int player_create(const struct player_config *config, struct player **out);
+
+/* Replaces the wake-up callback (config.on_wake; fn NULL: none). Once it returns the old callback
+ * is not running and will not be called again, so its opaque may be freed. Controlling thread. */
+void player_set_wake(struct player *p, player_wake_fn fn, void *opaque);
 
 /* Stops whatever plays, joins every thread and frees. Accepts NULL and sets *p to NULL. This one
  * does wait for the old stream's threads (at most the time an interrupted read takes to return). */

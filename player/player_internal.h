@@ -5,7 +5,9 @@
  * nothing of an old stream is ever waited for on the caller's thread.
  *
  * Locking, innermost last: session->lock, then a queue lock, then player->out.lock /
- * player->disp_lock / player->ev_lock. No function takes two locks of the same rank. */
+ * player->disp_lock / player->ev_lock, then player->wake_lock (held while the owner's wake-up
+ * callback runs, taken with none of the others held). No function takes two locks of the same
+ * rank. */
 #ifndef PLAYER_INTERNAL_H
 #define PLAYER_INTERNAL_H
 
@@ -145,6 +147,11 @@ struct player {
 	bool sub_bitmap;
 	bool sub_borrowed;
 
+	/* wake_lock guards wake and wake_opaque; held while wake runs (player_set_wake waits for it) */
+	pthread_mutex_t wake_lock;
+	player_wake_fn wake;
+	void *wake_opaque;
+
 	/* lock guards current and the reaper list */
 	pthread_mutex_t lock;
 	pthread_cond_t reap_cond;
@@ -156,8 +163,10 @@ struct player {
 	_Atomic int state;
 };
 
-/* Pushes an event (session, time stamp set by the caller) to the queue and the callback. */
+/* Pushes an event (session, time stamp set by the caller) to the queue and the callbacks. */
 void player_emit(struct player *p, struct player_event *ev);
+/* Calls the owner's wake-up callback (something new to take). Hold none of the player's locks. */
+void player_wake(struct player *p);
 
 /* Audio clock of session/serial in media microseconds; false when it has not started. */
 bool player_audio_clock(struct player *p, uint32_t session, int serial, int64_t *pts_us);

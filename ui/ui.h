@@ -6,7 +6,8 @@
  * inside its parent unless ui_widget_set_mirror(w, false) (progress bars, transport controls).
  *
  * Threads: everything here is UI-thread only. Image loading runs on the context's worker threads and
- * comes back through ui_ctx_frame(); nothing else crosses threads.
+ * comes back through ui_ctx_frame(); nothing else crosses threads but the config's wake callback,
+ * which the workers call to wake the owner's loop.
  * Ownership: the context owns screens, a screen owns its widgets, a widget owns its children; a
  * widget pointer stays valid until its parent (or itself) is destroyed. Models and callbacks passed in
  * are borrowed and must outlive the widget. */
@@ -48,6 +49,12 @@ struct ui_ctx_config {
 	int image_workers;            /* decode threads (0 = 2) */
 	ui_fetch_fn fetch;            /* URLs that are not local files; NULL = built-in curl for http(s) */
 	void *fetch_user;
+	/* Called on an image worker thread each time a load finished, so the owner's loop wakes and runs
+	 * ui_ctx_frame() (which takes the result). Thread-safe and quick (a pipe write); it must not
+	 * push SDL events nor call into the context. NULL: none (the workers still push an SDL user
+	 * event, which wakes SDL_WaitEvent on the drivers that really wait). */
+	void (*wake)(void *user);
+	void *wake_user;
 };
 
 /* Creates the context (text engine, image workers, scene texture). On success *out is owned by the
@@ -90,7 +97,14 @@ bool ui_ctx_type_text(struct ui_ctx *ctx, const char *utf8);
  * presents one frame. Returns 1 when a frame was drawn, 0 when nothing changed, negative on error. */
 int ui_ctx_frame(struct ui_ctx *ctx, bool force);
 
-/* Milliseconds until an animation or timer needs a frame, or -1 when the UI is idle. */
+/* Replaces the wake-up of struct ui_ctx_config (wake NULL: none). Once it returns the old one is not
+ * running and will not be called again, so its user may be freed. */
+void ui_ctx_set_wake(struct ui_ctx *ctx, void (*wake)(void *user), void *user);
+
+/* Milliseconds until the next frame that will differ from the one shown (0: something is dirty or
+ * due now; a gliding focus ring: its next step, one display frame away, 16 ms; a toast: its end; a
+ * spinner on a drawn screen: its next dot), or -1 when nothing animates and nothing is due: the
+ * owner may then sleep until input or a wake-up. In the context's time (virtual with virtual_time). */
 int ui_ctx_next_deadline(const struct ui_ctx *ctx);
 
 /* True while image loads are queued or running. */

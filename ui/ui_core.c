@@ -21,6 +21,7 @@ enum {
 	TRACK_MAX = 64,
 	WAITING_MAX = 128,
 	FRAME_RING = 4096,
+	RING_STEP_MS = 16, /* one display frame: the gliding focus ring moves at every one */
 };
 
 struct screen_data {
@@ -43,7 +44,11 @@ struct ui_ctx {
 	int64_t wall0_ms;
 	struct ui_text *text;
 	struct ui_imgcache *images;
-	uint32_t wake_event;
+	uint32_t wake_event; /* pushed by the image workers; fixed at creation */
+	/* The owner's wake-up, called by image_watch on the workers' threads under SDL's event-watch
+	 * lock: changed only while the watch is removed (ui_ctx_set_wake). */
+	void (*wake)(void *user);
+	void *wake_user;
 
 	struct ui_widget *screens[SCREENS_MAX]; /* every screen created, owned */
 	size_t n_screens;
@@ -73,6 +78,7 @@ struct ui_ctx {
 	/* focus ring animation, output pixels */
 	SDL_Rect ring_from, ring_to, ring_drawn;
 	uint64_t ring_t0;
+	uint64_t ring_step_ms; /* when its last step was computed (a frame) */
 	bool ring_valid, ring_shown;
 	const struct ui_widget *ring_widget;
 
@@ -1122,15 +1128,24 @@ static int lerp(int a, int b, double k)
 	return a + (int)((b - a) * k + (b >= a ? 0.5 : -0.5));
 }
 
-static bool ring_animating(const struct ui_ctx *ctx)
+/* ms until the focus ring's next step: one display frame after the last one while it glides (the
+ * last lands at the end of the glide, at rest), -1 once it rests where it was drawn. */
+static long ring_deadline(const struct ui_ctx *ctx, uint64_t now)
 {
-	return ctx->ring_valid && ui_ctx_now_ms(ctx) < ctx->ring_t0 + (uint64_t)ctx->theme.focus_anim_ms;
+	if (!ctx->ring_valid || SDL_RectEquals(&ctx->ring_drawn, &ctx->ring_to))
+		return -1;
+	uint64_t end = ctx->ring_t0 + (uint64_t)(ctx->theme.focus_anim_ms > 0 ? ctx->theme.focus_anim_ms : 0);
+	uint64_t next = ctx->ring_step_ms + RING_STEP_MS;
+	if (next > end)
+		next = end;
+	return next > now ? (long)(next - now) : 0;
 }
 
 static void update_ring(struct ui_ctx *ctx)
 {
 	SDL_Rect target = ring_target(ctx);
 	uint64_t now = ui_ctx_now_ms(ctx);
+	ctx->ring_step_ms = now;
 	if (!SDL_RectEquals(&target, &ctx->ring_to)) {
 		ctx->ring_from = ctx->ring_valid ? ctx->ring_drawn : target;
 		if (rect_empty(&ctx->ring_from))
@@ -1303,11 +1318,10 @@ int ui_ctx_capture(struct ui_ctx *ctx, struct ui_pixels *out)
 int ui_ctx_next_deadline(const struct ui_ctx *ctx)
 {
 	uint64_t now = ui_ctx_now_ms(ctx);
-	long best = -1;
-	if (ctx->full_dirty || ctx->n_dirty || ctx->recompose)
+	/* something to draw, or callbacks waiting for the next frame (ui_ctx_later) */
+	if (ctx->full_dirty || ctx->n_dirty || ctx->recompose || ctx->n_later)
 		return 0;
-	if (ring_animating(ctx))
-		best = 16;
+	long best = ring_deadline(ctx, now);
 	for (size_t i = 0; i < ctx->n_tracked; i++) {
 		struct ui_widget *w = ctx->tracked[i];
 		if (!w->cls->deadline || !on_drawn_screen(ctx, w))
@@ -1322,6 +1336,26 @@ int ui_ctx_next_deadline(const struct ui_ctx *ctx)
 			best = d;
 	}
 	return (int)best;
+}
+
+/* SDL calls event watches on the thread that pushes the event, under its watch lock: an image
+ * worker's wake event reaches the owner's wake-up at once, from the worker. */
+static int image_watch(void *user, SDL_Event *ev)
+{
+	struct ui_ctx *ctx = user;
+	if (ev->type == ctx->wake_event && ctx->wake)
+		ctx->wake(ctx->wake_user);
+	return 0;
+}
+
+void ui_ctx_set_wake(struct ui_ctx *ctx, void (*wake)(void *user), void *user)
+{
+	/* SDL_DelEventWatch waits for a watch that runs: after it nothing calls the old one */
+	SDL_DelEventWatch(image_watch, ctx);
+	ctx->wake = wake;
+	ctx->wake_user = user;
+	if (wake)
+		SDL_AddEventWatch(image_watch, ctx);
 }
 
 bool ui_ctx_busy(const struct ui_ctx *ctx)
@@ -1348,6 +1382,8 @@ int ui_ctx_create(const struct ui_ctx_config *cfg, struct ui_ctx **out)
 	ctx->wall0_ms = cfg->wall_ms ? cfg->wall_ms : plat_clock_wall_ms();
 	ctx->mono0_ms = plat_clock_mono_ms();
 	ctx->wake_event = SDL_RegisterEvents(1);
+	if (cfg->wake)
+		ui_ctx_set_wake(ctx, cfg->wake, cfg->wake_user);
 	int rc = ui_text_create(ctx->r, ctx->theme.font_latin, ctx->theme.font_arabic, &ctx->text);
 	if (rc < 0)
 		plat_log_error("ui", "cannot load the fonts %s and %s", ctx->theme.font_latin,
@@ -1369,6 +1405,7 @@ void ui_ctx_destroy(struct ui_ctx **cp)
 	struct ui_ctx *ctx = cp ? *cp : NULL;
 	if (!ctx)
 		return;
+	ui_ctx_set_wake(ctx, NULL, NULL);
 	ctx->depth = 0;
 	while (ctx->n_screens)
 		screen_free(ctx, ctx->screens[ctx->n_screens - 1]);

@@ -124,6 +124,7 @@ struct app {
 	 * once on the UI thread (the controller's on_ended, through app_play.c) when that playback
 	 * reaches its end (PLAYER_EV_ENDED). */
 	void (*on_playback_ended)(struct app *app);
+	struct app_loop *loop; /* app_loop.c: its wake-ups, timers and figures (NULL outside the loop) */
 
 	/* The worker's Xtream client (ctl_session_worker_client) for the screens' own app_run_bg jobs:
 	 * set on the UI thread after a login, used only inside those jobs on the worker. */
