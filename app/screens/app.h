@@ -186,15 +186,6 @@ void app_playback_tick(struct app *app);
 /* Adds what is playing to a headless `state` report. */
 void app_playback_state(struct app *app, json_t *obj);
 
-/* Live TV helpers (app_screen_live.c), used by the player screen for CH+/CH-, number entry and the
- * mini guide: the channel order is that of the channel list the viewer zapped from. */
-int64_t app_live_neighbour(struct app *app, int64_t stream_id, int delta); /* 0 when none */
-int64_t app_live_by_number(struct app *app, int64_t number);               /* 0 when none */
-int64_t app_live_number(struct app *app, int64_t stream_id); /* its place in the full list, 0 = unknown */
-/* The order CH+/CH- follow from now on (the guide and search set theirs); ids are copied. */
-void app_live_set_zap_list(struct app *app, const int64_t *ids, size_t n);
-/* The order CH+/CH- follow (the full list when the viewer zapped from nowhere); *ids borrowed. */
-size_t app_live_zap_list(struct app *app, const int64_t **ids);
 /* "HH:MM" of unix time t in the box's local time. */
 void app_format_hhmm(int64_t t, char *out, size_t cap);
 
