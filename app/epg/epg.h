@@ -10,9 +10,11 @@
  *
  * Threads: every function takes a struct store, which is one SQLite connection and belongs to the
  * calling thread. An import runs on a worker with its own connection (or through epg_refresh_start(),
- * which opens one); it writes into staging tables and swaps them in with one transaction at the end,
- * so readers on other connections keep the old guide until the new one is complete, and a crash or
- * a cancel mid-import leaves the old guide in place. */
+ * which opens one); it writes into staging tables in a database file of their own (beside the main
+ * one: "<db>-epg-stage"), so it never holds the main database's write lock while the guide
+ * downloads, and swaps them in with one short transaction at the end: readers on other connections
+ * keep the old guide until the new one is complete, writers wait at most for the swap, and a crash
+ * or a cancel mid-import leaves the old guide in place. */
 #ifndef EPG_H
 #define EPG_H
 
@@ -22,6 +24,7 @@
 #include <stdint.h>
 
 struct store;
+struct plat_cancel;
 
 /* Project error codes besides negative errno values. */
 enum {
@@ -82,7 +85,10 @@ struct epg_import_opts {
 	int batch_rows;         /* rows per transaction; 0 = 10000 */
 	bool no_resume;         /* start over even when a matching staging import was interrupted */
 	const char *user_agent; /* for URLs; NULL = "Qanat" */
-	atomic_bool *abort;     /* set from any thread to cancel; the old guide stays. May be NULL */
+	atomic_bool
+	    *abort; /* set from any thread to cancel (seen within 100 ms); the old guide stays. May be NULL */
+	struct plat_cancel *cancel; /* fired from any thread: the download stops at once, -ECANCELED, the
+				     * old guide stays; borrowed, may be NULL */
 	void (*progress)(void *user, int64_t programmes, uint64_t bytes); /* each batch; may be NULL */
 	void *progress_user;
 };
@@ -102,6 +108,7 @@ struct epg_import_stats {
 	uint64_t bytes_xml;    /* bytes of XML after inflating */
 	bool gzip;
 	double seconds;
+	double swap_seconds; /* the one transaction on the main database that put the guide in force */
 };
 
 /* Imports XMLTV from source: an http(s):// URL (downloaded with curl and parsed as it arrives) or a
@@ -124,8 +131,9 @@ int epg_sweep(struct store *s, int64_t now, int days_back);
 int epg_refresh_due(struct store *s, int64_t now, int64_t max_age_s);
 
 /* A background import: a thread with its own connection to db_path. The strings and keys of opts
- * are copied; opts->abort and opts->progress are ignored (use epg_refresh_cancel). *out is owned by
- * the caller: epg_refresh_join() waits, frees it and returns the import's result. */
+ * are copied; opts->abort, opts->cancel and opts->progress are ignored (use epg_refresh_cancel, which
+ * stops a download at once). *out is owned by the caller: epg_refresh_join() waits, frees it and
+ * returns the import's result. */
 struct epg_refresh;
 int epg_refresh_start(const char *db_path, const char *source, const struct epg_import_opts *opts,
 		      struct epg_refresh **out);

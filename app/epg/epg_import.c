@@ -5,12 +5,19 @@
  * swapped in. The channel table lives in memory as a small hash (ids are short and a guide has
  * thousands of channels, not millions: capped), everything else streams through.
  *
+ * Locks: the staging tables live in a database file of their own (epg_stage_attach), so the batch
+ * transactions, open while bytes arrive, lock only that file; the main database is locked once, by
+ * the swap, which copies finished rows and index pages and never waits for the network. A cancel
+ * token (opts->cancel) wakes a download stuck mid-body at once (plat_http_curl_perform).
+ *
  * Resume: every batch commits the number of <programme> elements consumed so far together with a
  * fingerprint of the source (file size and mtime, or the URL's hash with its ETag/Last-Modified).
  * An import that meets an interrupted staging import of the same source skips that many programmes
  * instead of inserting them again. */
 #include "epg_internal.h"
 
+#include "plat_cancel.h"
+#include "plat_http.h"
 #include "plat_redact.h"
 #include "store.h"
 
@@ -194,9 +201,9 @@ static int batch_commit(struct importer *im, bool reopen)
 	int rc = 0;
 	if (im->in_txn) {
 		if (im->fingerprint[0]) {
-			rc = epg_meta_set_int(im->db, "staging_consumed", im->consumed);
+			rc = epg_stage_meta_set_int(im->db, "staging_consumed", im->consumed);
 			if (rc == 0)
-				rc = epg_meta_set_text(im->db, "staging_source", im->fingerprint);
+				rc = epg_stage_meta_set_text(im->db, "staging_source", im->fingerprint);
 		}
 		if (rc == 0)
 			rc = epg_sql_run(im->db, "COMMIT");
@@ -207,7 +214,8 @@ static int batch_commit(struct importer *im, bool reopen)
 			im->o->progress(im->o->progress_user, im->consumed, im->st->bytes_in);
 	}
 	if (reopen) {
-		rc = epg_sql_run(im->db, "BEGIN IMMEDIATE");
+		/* deferred: its first write locks the staging file only, never the main database */
+		rc = epg_sql_run(im->db, "BEGIN");
 		im->in_txn = rc == 0;
 	}
 	im->in_batch = 0;
@@ -217,13 +225,15 @@ static int batch_commit(struct importer *im, bool reopen)
 static int prepare(struct importer *im)
 {
 	static const char prog[] =
-	    "INSERT OR IGNORE INTO epg_programme_new(channel, start, stop, title, lang, subtitle, descr, "
+	    "INSERT OR IGNORE INTO epg_stage.epg_programme_new(channel, start, stop, title, lang, subtitle, "
+	    "descr, "
 	    "category, episode, icon, rating, alt_langs, alt_titles, alt_subs, alt_descs, id) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
-	static const char chan[] = "INSERT INTO epg_channel_new(key, raw_id, name, name_norm, icon) "
-				   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO NOTHING";
+	static const char chan[] =
+	    "INSERT INTO epg_stage.epg_channel_new(key, raw_id, name, name_norm, icon) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO NOTHING";
 	static const char upd[] =
-	    "UPDATE epg_channel_new SET name = ?2, name_norm = ?3, icon = ?4, raw_id = ?5 "
+	    "UPDATE epg_stage.epg_channel_new SET name = ?2, name_norm = ?3, icon = ?4, raw_id = ?5 "
 	    "WHERE id = ?1";
 	int rc = sqlite3_prepare_v3(im->db, prog, -1, SQLITE_PREPARE_PERSISTENT, &im->ins_prog, NULL);
 	if (rc == SQLITE_OK)
@@ -261,8 +271,8 @@ static int load_keep_set(struct importer *im)
 static int load_staged_channels(struct importer *im)
 {
 	sqlite3_stmt *st = NULL;
-	int rc =
-	    store_errno(sqlite3_prepare_v2(im->db, "SELECT key, id FROM epg_channel_new", -1, &st, NULL));
+	int rc = store_errno(
+	    sqlite3_prepare_v2(im->db, "SELECT key, id FROM epg_stage.epg_channel_new", -1, &st, NULL));
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		bool created;
 		struct chan_entry *e =
@@ -454,10 +464,15 @@ static int insert_programme(struct importer *im, int64_t channel, const struct e
 	return 0;
 }
 
+static bool cancelled(const struct importer *im)
+{
+	return (im->o->abort && atomic_load(im->o->abort)) || plat_cancel_fired(im->o->cancel);
+}
+
 static int on_programme(void *user, const struct epg_xml_programme *p)
 {
 	struct importer *im = user;
-	if (im->o->abort && atomic_load(im->o->abort))
+	if (cancelled(im))
 		return im->err = -ECANCELED;
 	im->consumed++;
 	if (im->consumed > im->skip) {
@@ -507,9 +522,9 @@ static int begin_staging(struct importer *im, const char *fingerprint)
 	char staged[sizeof(im->fingerprint)] = "";
 	int64_t consumed = 0;
 	if (fingerprint && !im->o->no_resume &&
-	    epg_meta_get_text(im->db, "staging_source", staged, sizeof(staged)) == 0 &&
+	    epg_stage_meta_get_text(im->db, "staging_source", staged, sizeof(staged)) == 0 &&
 	    strcmp(staged, fingerprint) == 0 &&
-	    epg_meta_get_int(im->db, "staging_consumed", &consumed) == 0 && consumed > 0) {
+	    epg_stage_meta_get_int(im->db, "staging_consumed", &consumed) == 0 && consumed > 0) {
 		im->skip = consumed;
 		im->st->resumed_from = consumed;
 		plat_log_info("epg", "resuming an interrupted import after %lld programmes",
@@ -563,13 +578,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
 	if (feed(src, data, size * n) < 0)
 		return 0; /* aborts the transfer; the reader holds the error */
 	return size * n;
-}
-
-static int on_xfer(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
-{
-	struct source *src = user;
-	const atomic_bool *abort = src->im->o->abort;
-	return abort && atomic_load(abort) ? 1 : 0;
 }
 
 static int curl_errno(CURLcode c)
@@ -645,10 +653,8 @@ static int fetch_url(struct importer *im, const char *url, struct epg_xmltv *x)
 	curl_easy_setopt(u.curl, CURLOPT_HEADERDATA, &u.src);
 	curl_easy_setopt(u.curl, CURLOPT_WRITEFUNCTION, on_body_first);
 	curl_easy_setopt(u.curl, CURLOPT_WRITEDATA, &u);
-	curl_easy_setopt(u.curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(u.curl, CURLOPT_XFERINFOFUNCTION, on_xfer);
-	curl_easy_setopt(u.curl, CURLOPT_XFERINFODATA, &u.src);
-	CURLcode cc = curl_easy_perform(u.curl);
+	struct plat_cancel *tokens[] = { im->o->cancel };
+	CURLcode cc = (CURLcode)plat_http_curl_perform(NULL, u.curl, tokens, 1, im->o->abort);
 	long status = 0;
 	curl_easy_getinfo(u.curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(u.curl);
@@ -663,7 +669,8 @@ static int fetch_url(struct importer *im, const char *url, struct epg_xmltv *x)
 		if (rc == 0)
 			rc = -EIO;
 	} else if (cc != CURLE_OK) {
-		plat_log_warn("epg", "%s: %s", u.src.redacted, curl_easy_strerror(cc));
+		if (cc != CURLE_ABORTED_BY_CALLBACK) /* a cancel is not a failure worth a warning */
+			plat_log_warn("epg", "%s: %s", u.src.redacted, curl_easy_strerror(cc));
 		rc = curl_errno(cc);
 	} else if (!u.src.started) {
 		rc = begin_staging(im, NULL); /* an empty body: the reader reports "no XML" */
@@ -695,10 +702,7 @@ static int fetch_file(struct importer *im, const char *path, struct epg_xmltv *x
 				rc = -EIO;
 			break;
 		}
-		if (im->o->abort && atomic_load(im->o->abort))
-			rc = -ECANCELED;
-		else
-			rc = feed(&src, buf, n);
+		rc = cancelled(im) ? -ECANCELED : feed(&src, buf, n);
 	}
 	free(buf);
 	if (!std_in)
@@ -747,6 +751,75 @@ static int count_rows(sqlite3 *db, const char *sql, int64_t *out)
 
 enum source_kind { SRC_FILE, SRC_URL, SRC_BUFFER };
 
+/* Feeds the source through the reader into the staging tables (batches commit as they fill). */
+static int read_source(struct importer *im, enum source_kind kind, const char *source, const void *data,
+		       size_t len, const struct epg_zone *zone)
+{
+	struct epg_xmltv *x = NULL;
+	struct epg_xml_sink sink = { im, on_channel, on_programme };
+	int rc = epg_xmltv_create(zone, &sink, &x);
+	if (rc == 0) {
+		if (kind == SRC_URL) {
+			rc = fetch_url(im, source, x);
+		} else if (kind == SRC_FILE) {
+			rc = fetch_file(im, source, x);
+		} else {
+			rc = begin_staging(im, NULL);
+			struct source src = { .im = im, .x = x };
+			if (rc == 0)
+				rc = feed(&src, data, len);
+		}
+	}
+	if (rc == 0)
+		rc = epg_xmltv_finish(x);
+	if (rc < 0 && im->err)
+		rc = im->err;
+	if (x && rc < 0 && epg_xmltv_error_detail(x)[0])
+		plat_log_warn("epg", "import failed: %s (%s)", epg_strerror(rc), epg_xmltv_error_detail(x));
+	if (x) {
+		im->st->gzip = epg_xmltv_is_gzip(x);
+		im->st->bytes_xml = epg_xmltv_bytes_xml(x);
+	}
+	epg_xmltv_free(&x);
+	return rc;
+}
+
+/* A fired token interrupts the index build in the staging database at once. */
+static void interrupt_db(void *db)
+{
+	sqlite3_interrupt(db);
+}
+
+static int index_staged(struct importer *im)
+{
+	struct plat_cancel_watch w;
+	if (cancelled(im) || plat_cancel_watch(im->o->cancel, &w, interrupt_db, im->db) < 0)
+		return -ECANCELED;
+	int rc = epg_staging_index(im->db);
+	plat_cancel_unwatch(im->o->cancel, &w);
+	return cancelled(im) ? -ECANCELED : rc;
+}
+
+/* Staged, indexed, counted, then swapped in: the only time the main database is locked. */
+static int finish_import(struct importer *im, int64_t now)
+{
+	struct epg_import_stats *st = im->st;
+	int rc = count_rows(im->db, "SELECT count(*) FROM epg_stage.epg_programme_new", &st->programmes);
+	if (rc == 0)
+		rc = count_rows(im->db, "SELECT count(*) FROM epg_stage.epg_channel_new", &st->channels);
+	double t_index = mono_seconds();
+	if (rc == 0)
+		rc = index_staged(im);
+	double t_swap = mono_seconds();
+	if (rc == 0)
+		rc = cancelled(im) ? -ECANCELED : epg_staging_swap(im->db, now);
+	if (rc == 0)
+		st->swap_seconds = mono_seconds() - t_swap;
+	plat_log_info("epg", "import: %.3f s indexing in the staging file, %.3f s in the swap transaction",
+		      t_swap - t_index, st->swap_seconds);
+	return rc;
+}
+
 static int run_import(struct store *s, enum source_kind kind, const char *source, const void *data,
 		      size_t len, const struct epg_import_opts *opts, struct epg_import_stats *stats_out)
 {
@@ -768,41 +841,12 @@ static int run_import(struct store *s, enum source_kind kind, const char *source
 	struct epg_zone *zone = NULL;
 	if (epg_zone_load(opts->zone, opts->zone_offset_s, &zone) == -ENOMEM)
 		return -ENOMEM;
-	struct epg_xmltv *x = NULL;
-	struct epg_xml_sink sink = { &im, on_channel, on_programme };
-	/* Staging is disposable: a power cut loses at most the last batches, which resume redoes. */
-	epg_sql_run(im.db, "PRAGMA synchronous=NORMAL");
-	/* A feed sorted by time rather than by channel inserts at one b-tree position per channel: 8 MiB
-	 * of page cache keeps ~2000 channels' last pages hot (2 MiB would thrash), within the budget. */
-	int64_t cache_before = -2000;
-	count_rows(im.db, "PRAGMA cache_size", &cache_before);
-	epg_sql_run(im.db, "PRAGMA cache_size=-8192");
-	rc = load_keep_set(&im);
+	char stage[1100];
+	rc = epg_stage_attach(im.db, stage, sizeof(stage));
 	if (rc == 0)
-		rc = epg_xmltv_create(zone, &sink, &x);
-	if (rc == 0) {
-		if (kind == SRC_URL) {
-			rc = fetch_url(&im, source, x);
-		} else if (kind == SRC_FILE) {
-			rc = fetch_file(&im, source, x);
-		} else {
-			rc = begin_staging(&im, NULL);
-			struct source src = { .im = &im, .x = x };
-			if (rc == 0)
-				rc = feed(&src, data, len);
-		}
-	}
+		rc = load_keep_set(&im);
 	if (rc == 0)
-		rc = epg_xmltv_finish(x);
-	if (rc < 0 && im.err)
-		rc = im.err;
-	if (x && rc < 0 && epg_xmltv_error_detail(x)[0])
-		plat_log_warn("epg", "import failed: %s (%s)", epg_strerror(rc), epg_xmltv_error_detail(x));
-	if (x) {
-		stats.gzip = epg_xmltv_is_gzip(x);
-		stats.bytes_xml = epg_xmltv_bytes_xml(x);
-	}
-	epg_xmltv_free(&x);
+		rc = read_source(&im, kind, source, data, len, zone);
 	epg_zone_free(&zone);
 	if (rc == 0)
 		rc = batch_commit(&im, false);
@@ -810,18 +854,9 @@ static int run_import(struct store *s, enum source_kind kind, const char *source
 		batch_commit(&im, false); /* keep what a resumed import can reuse */
 	importer_release(&im);
 	if (rc == 0)
-		rc = count_rows(im.db, "SELECT count(*) FROM epg_programme_new", &stats.programmes);
-	if (rc == 0)
-		rc = count_rows(im.db, "SELECT count(*) FROM epg_channel_new", &stats.channels);
-	double t_swap = mono_seconds();
-	if (rc == 0)
-		rc = epg_staging_swap(im.db, now);
-	plat_log_info("epg", "import: %.3f s reading and storing, %.3f s indexing and swapping", t_swap - t0,
-		      mono_seconds() - t_swap);
-	char restore[96];
-	snprintf(restore, sizeof(restore), "PRAGMA synchronous=FULL; PRAGMA cache_size=%lld",
-		 (long long)cache_before);
-	epg_sql_run(im.db, restore);
+		rc = finish_import(&im, now);
+	/* a staging file that was swapped in, or that no later import can resume, is deleted */
+	epg_stage_detach(im.db, stage, rc == 0 || !im.fingerprint[0]);
 	stats.seconds = mono_seconds() - t0;
 	if (stats_out)
 		*stats_out = stats;

@@ -97,9 +97,25 @@ int epg_meta_get_int(sqlite3 *db, const char *key, int64_t *out);
 int epg_meta_get_text(sqlite3 *db, const char *key, char *out, size_t cap);
 int epg_meta_set_int(sqlite3 *db, const char *key, int64_t value);
 int epg_meta_set_text(sqlite3 *db, const char *key, const char *value);
-/* (Re)creates empty staging tables epg_channel_new / epg_programme_new. */
+
+/* The staging database: a file of its own, "<main file>-epg-stage" (a private temporary one when the
+ * main database has no file), attached to the import's connection as schema "epg_stage". Writing
+ * it takes only its own lock: readers and writers of the main database never wait for an import
+ * in progress, only for the swap. path (cap bytes) gets the file name. Not inside a transaction. */
+int epg_stage_attach(sqlite3 *db, char *path, size_t cap);
+/* Detaches it; remove also deletes the file (nothing in it is worth resuming). */
+void epg_stage_detach(sqlite3 *db, const char *path, bool remove);
+/* The resume bookkeeping of the staging database (its table stage_meta). */
+int epg_stage_meta_get_int(sqlite3 *db, const char *key, int64_t *out);
+int epg_stage_meta_get_text(sqlite3 *db, const char *key, char *out, size_t cap);
+int epg_stage_meta_set_int(sqlite3 *db, const char *key, int64_t value);
+int epg_stage_meta_set_text(sqlite3 *db, const char *key, const char *value);
+/* (Re)creates the empty staging tables epg_stage.epg_channel_new / epg_programme_new. */
 int epg_staging_create(sqlite3 *db);
-/* Builds the search index of the staging data and swaps staging in, in one transaction. */
+/* Builds the search index of the staged programmes inside the staging database (no main lock). */
+int epg_staging_index(sqlite3 *db);
+/* Puts the staged guide in force in one transaction on the main database: short-EPG channels
+ * carried over, the rows and the index pages copied in. */
 int epg_staging_swap(sqlite3 *db, int64_t now);
 
 /* Both shift settings for a guide channel row (global + that channel's). */

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* A guide refresh in the background: one thread, its own SQLite connection, the import's staging and
  * swap (so readers keep the old guide until the new one is complete), cancellation through the
- * import's abort flag. The handle owns copies of every string it needs.
+ * import's cancel token (a download stuck mid-body stops at once). The handle owns copies of every
+ * string it needs.
  *
  * Threads: epg_refresh_start/finished/cancel/join are called from the owner's thread; the worker
- * touches only the handle's copies, `abort` and `done` (atomics), and writes rc/stats before it sets
- * `done` (release) and the joiner reads them after pthread_join. */
+ * touches only the handle's copies, `cancel` (fired from the owner, plat_cancel is thread-safe) and
+ * `done` (atomic), and writes rc/stats before it sets `done` (release) and the joiner reads them
+ * after pthread_join. */
 #include "epg_internal.h"
 
+#include "plat_cancel.h"
 #include "store.h"
 
 #include <errno.h>
@@ -20,7 +23,7 @@ struct epg_refresh {
 	char *db_path, *source, *zone, *lang, *user_agent;
 	char **keys;
 	struct epg_import_opts opts;
-	atomic_bool abort;
+	struct plat_cancel *cancel;
 	atomic_bool done;
 	int rc;
 	struct epg_import_stats stats;
@@ -50,6 +53,7 @@ static void release(struct epg_refresh *r)
 	free(r->zone);
 	free(r->lang);
 	free(r->user_agent);
+	plat_cancel_free(&r->cancel);
 	free(r);
 }
 
@@ -79,6 +83,8 @@ int epg_refresh_start(const char *db_path, const char *source, const struct epg_
 		for (size_t i = 0; ok && i < r->opts.only_count; i++)
 			ok = (r->keys[i] = strdup(r->opts.only_keys[i] ? r->opts.only_keys[i] : "")) != NULL;
 	}
+	if (ok && plat_cancel_create(&r->cancel) < 0)
+		ok = false;
 	if (!ok || !r->db_path || !r->source) {
 		release(r);
 		return !ok ? -ENOMEM : -EINVAL;
@@ -87,7 +93,8 @@ int epg_refresh_start(const char *db_path, const char *source, const struct epg_
 	r->opts.lang = r->lang;
 	r->opts.user_agent = r->user_agent;
 	r->opts.only_keys = (const char *const *)r->keys;
-	r->opts.abort = &r->abort;
+	r->opts.abort = NULL;
+	r->opts.cancel = r->cancel;
 	r->opts.progress = NULL;
 	if (pthread_create(&r->thread, NULL, worker, r) != 0) {
 		release(r);
@@ -105,7 +112,7 @@ bool epg_refresh_finished(const struct epg_refresh *r)
 void epg_refresh_cancel(struct epg_refresh *r)
 {
 	if (r)
-		atomic_store(&r->abort, true);
+		plat_cancel_fire(r->cancel);
 }
 
 int epg_refresh_join(struct epg_refresh **rp, struct epg_import_stats *stats)

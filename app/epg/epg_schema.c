@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The EPG tables and their life cycle: the migrations (owner "epg"), the staging tables an import
- * fills, the swap that puts a complete import in force in one transaction (the search index built
- * there too), settings (shifts), the stream -> channel mapping, the sweep of old programmes, and the
- * small helpers the other files share.
+/* The EPG tables and their life cycle: the migrations (owner "epg"), the staging database an import
+ * fills (a file of its own beside the main one, attached as "epg_stage", so its writes never take
+ * the main database's write lock), the swap that puts a complete import in force in one short
+ * transaction, settings (shifts), the stream -> channel mapping, the sweep of old programmes, and
+ * the small helpers the other files share.
  *
  * Tables: epg_channel (one row per guide channel, key = the XMLTV id trimmed and lowercased),
  * epg_programme (rowid = channel << 40 | start, see epg_prog_id(): a duplicate is a rowid conflict,
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROGRAMME_COLUMNS                                                                                    \
 	"(id INTEGER PRIMARY KEY, channel INTEGER NOT NULL, start INTEGER NOT NULL, stop INTEGER NOT NULL, " \
@@ -27,9 +29,10 @@
 #define CHANNEL_COLUMNS                                                                                \
 	"(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, raw_id TEXT NOT NULL, name TEXT NOT NULL " \
 	"DEFAULT '', name_norm TEXT NOT NULL DEFAULT '', icon TEXT, source TEXT NOT NULL DEFAULT 'xmltv')"
-#define FTS_DEF                                                            \
-	"USING fts5(search, content='epg_programme', content_rowid='id', " \
-	"detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2')"
+#define FTS_OPTIONS "content_rowid='id', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'"
+#define FTS_DEF "USING fts5(search, content='epg_programme', " FTS_OPTIONS ")"
+/* the same index over the staged programmes: its pages are the live index's once copied */
+#define FTS_NEW_DEF "USING fts5(search, content='epg_programme_new', " FTS_OPTIONS ")"
 
 static const char *const migrations[] = {
 	"CREATE TABLE epg_meta(key TEXT PRIMARY KEY, value);"
@@ -40,6 +43,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE epg_map(stream_id INTEGER PRIMARY KEY, key TEXT NOT NULL, name_norm TEXT NOT NULL);"
 	"CREATE INDEX epg_map_key ON epg_map(key);"
 	"CREATE TABLE epg_shift(key TEXT PRIMARY KEY, seconds INTEGER NOT NULL);",
+	/* 2: staging moved to its own file (epg_stage_attach): the old in-database staging goes */
+	"DROP TABLE IF EXISTS epg_programme_new; DROP TABLE IF EXISTS epg_channel_new;"
+	"DELETE FROM epg_meta WHERE key LIKE 'staging_%';",
 };
 
 int epg_schema_ensure(struct store *s)
@@ -131,10 +137,17 @@ int epg_sql_run(sqlite3 *db, const char *sql)
 	return store_errno(rc);
 }
 
-int epg_meta_get_int(sqlite3 *db, const char *key, int64_t *out)
+static int prepare_meta(sqlite3 *db, const char *table, const char *fmt, sqlite3_stmt **st)
+{
+	char sql[200];
+	snprintf(sql, sizeof(sql), fmt, table);
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL);
+}
+
+static int meta_get_int(sqlite3 *db, const char *table, const char *key, int64_t *out)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT value FROM epg_meta WHERE key = ?1", -1, &st, NULL);
+	int rc = prepare_meta(db, table, "SELECT value FROM %s WHERE key = ?1", &st);
 	int err = store_errno(rc);
 	if (err == 0) {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -147,10 +160,10 @@ int epg_meta_get_int(sqlite3 *db, const char *key, int64_t *out)
 	return err;
 }
 
-int epg_meta_get_text(sqlite3 *db, const char *key, char *out, size_t cap)
+static int meta_get_text(sqlite3 *db, const char *table, const char *key, char *out, size_t cap)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT value FROM epg_meta WHERE key = ?1", -1, &st, NULL);
+	int rc = prepare_meta(db, table, "SELECT value FROM %s WHERE key = ?1", &st);
 	int err = store_errno(rc);
 	if (err == 0) {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -165,13 +178,13 @@ int epg_meta_get_text(sqlite3 *db, const char *key, char *out, size_t cap)
 	return err;
 }
 
-static int meta_set(sqlite3 *db, const char *key, const char *text, int64_t value)
+static int meta_set(sqlite3 *db, const char *table, const char *key, const char *text, int64_t value)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db,
-				    "INSERT INTO epg_meta(key, value) VALUES (?1, ?2) "
-				    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-				    -1, &st, NULL);
+	int rc = prepare_meta(db, table,
+			      "INSERT INTO %s(key, value) VALUES (?1, ?2) "
+			      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			      &st);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		if (text)
@@ -184,39 +197,146 @@ static int meta_set(sqlite3 *db, const char *key, const char *text, int64_t valu
 	return store_errno(rc);
 }
 
+int epg_meta_get_int(sqlite3 *db, const char *key, int64_t *out)
+{
+	return meta_get_int(db, "main.epg_meta", key, out);
+}
+
+int epg_meta_get_text(sqlite3 *db, const char *key, char *out, size_t cap)
+{
+	return meta_get_text(db, "main.epg_meta", key, out, cap);
+}
+
 int epg_meta_set_int(sqlite3 *db, const char *key, int64_t value)
 {
-	return meta_set(db, key, NULL, value);
+	return meta_set(db, "main.epg_meta", key, NULL, value);
 }
 
 int epg_meta_set_text(sqlite3 *db, const char *key, const char *value)
 {
-	return meta_set(db, key, value, 0);
+	return meta_set(db, "main.epg_meta", key, value, 0);
+}
+
+int epg_stage_meta_get_int(sqlite3 *db, const char *key, int64_t *out)
+{
+	return meta_get_int(db, "epg_stage.stage_meta", key, out);
+}
+
+int epg_stage_meta_get_text(sqlite3 *db, const char *key, char *out, size_t cap)
+{
+	return meta_get_text(db, "epg_stage.stage_meta", key, out, cap);
+}
+
+int epg_stage_meta_set_int(sqlite3 *db, const char *key, int64_t value)
+{
+	return meta_set(db, "epg_stage.stage_meta", key, NULL, value);
+}
+
+int epg_stage_meta_set_text(sqlite3 *db, const char *key, const char *value)
+{
+	return meta_set(db, "epg_stage.stage_meta", key, value, 0);
+}
+
+int epg_stage_attach(sqlite3 *db, char *path, size_t cap)
+{
+	const char *main_file = sqlite3_db_filename(db, "main");
+	if (main_file && main_file[0])
+		snprintf(path, cap, "%s-epg-stage", main_file);
+	else
+		snprintf(path, cap, "%s", ""); /* a temporary main database: a private temporary stage */
+	sqlite3_exec(db, "DETACH DATABASE epg_stage", NULL, NULL, NULL); /* a leftover of a crash */
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS epg_stage", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		plat_log_warn("epg", "staging database: %s", sqlite3_errmsg(db));
+		return store_errno(rc);
+	}
+	/* Disposable: a power cut loses at most the last batches, which resume redoes. A feed sorted by
+	 * time rather than by channel inserts at one b-tree position per channel: 8 MiB of page cache
+	 * keeps ~2000 channels' last pages hot (2 MiB would thrash), within the budget. */
+	return epg_sql_run(db, "PRAGMA epg_stage.journal_mode=WAL; PRAGMA epg_stage.synchronous=NORMAL;"
+			       "PRAGMA epg_stage.cache_size=-8192");
+}
+
+void epg_stage_detach(sqlite3 *db, const char *path, bool remove)
+{
+	sqlite3_exec(db, "DETACH DATABASE epg_stage", NULL, NULL, NULL);
+	if (!remove || !path[0])
+		return;
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	for (int i = 0; i < 4; i++) {
+		char file[1100];
+		snprintf(file, sizeof(file), "%s%s", path, suffix[i]);
+		unlink(file);
+	}
 }
 
 int epg_staging_create(sqlite3 *db)
 {
-	return epg_sql_run(db, "BEGIN IMMEDIATE;"
-			       "DROP TABLE IF EXISTS epg_programme_new; DROP TABLE IF EXISTS epg_channel_new;"
-			       "CREATE TABLE epg_channel_new" CHANNEL_COLUMNS ";"
-			       "CREATE TABLE epg_programme_new" PROGRAMME_COLUMNS ";"
-			       "DELETE FROM epg_meta WHERE key LIKE 'staging_%';"
+	/* a deferred transaction that only writes epg_stage: the main database is never locked */
+	return epg_sql_run(db, "BEGIN;"
+			       "DROP TABLE IF EXISTS epg_stage.epg_fts_new;"
+			       "DROP TABLE IF EXISTS epg_stage.epg_programme_new;"
+			       "DROP TABLE IF EXISTS epg_stage.epg_channel_new;"
+			       "CREATE TABLE epg_stage.epg_channel_new" CHANNEL_COLUMNS ";"
+			       "CREATE TABLE epg_stage.epg_programme_new" PROGRAMME_COLUMNS ";"
+			       "CREATE TABLE IF NOT EXISTS epg_stage.stage_meta(key TEXT PRIMARY KEY, value);"
+			       "DELETE FROM epg_stage.stage_meta;"
 			       "COMMIT");
 }
 
-/* Short-EPG channels the new guide lacks are carried over with their programmes. */
+int epg_staging_index(sqlite3 *db)
+{
+	/* the search index of the staged programmes, built in the staging file with no lock on the
+	 * main one; the swap copies its pages (epg_fts_new_data / _idx) into epg_fts */
+	int rc = epg_sql_run(db, "BEGIN;"
+				 "DROP TABLE IF EXISTS epg_stage.epg_fts_new;"
+				 "CREATE VIRTUAL TABLE epg_stage.epg_fts_new " FTS_NEW_DEF ";"
+				 "INSERT INTO epg_stage.epg_fts_new(epg_fts_new) VALUES ('rebuild');"
+				 "COMMIT");
+	if (rc < 0) /* interrupted (a cancel) or failed: nothing half-built stays open */
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Short-EPG channels the new guide lacks are carried over with their programmes (read from the live
+ * guide inside the swap, so a short EPG stored during the import is not lost). A channel's
+ * programmes are a rowid range (epg_prog_id): CROSS JOIN keeps the few short channels as the outer
+ * loop, so this costs the short EPG's size, not the guide's. */
 static const char carry_short_sql[] =
-    "INSERT INTO epg_channel_new(key, raw_id, name, name_norm, icon, source) "
-    "SELECT key, raw_id, name, name_norm, icon, source FROM epg_channel WHERE source = 'short' "
-    "AND key NOT IN (SELECT key FROM epg_channel_new);"
-    "INSERT OR IGNORE INTO epg_programme_new(id, channel, start, stop, title, lang, subtitle, descr, "
-    "category,"
-    " episode, icon, rating, alt_langs, alt_titles, alt_subs, alt_descs) "
-    "SELECT (n.id << 40) | p.start, n.id, p.start, p.stop, p.title, p.lang, p.subtitle, p.descr, p.category, "
-    "p.episode, p.icon,"
-    " p.rating, p.alt_langs, p.alt_titles, p.alt_subs, p.alt_descs FROM epg_programme p "
-    "JOIN epg_channel c ON c.id = p.channel JOIN epg_channel_new n ON n.key = c.key "
-    "WHERE c.source = 'short' AND n.source = 'short';";
+    "INSERT INTO epg_stage.epg_channel_new(key, raw_id, name, name_norm, icon, source) "
+    "SELECT key, raw_id, name, name_norm, icon, source FROM main.epg_channel WHERE source = 'short' "
+    "AND key NOT IN (SELECT key FROM epg_stage.epg_channel_new);"
+    "INSERT OR IGNORE INTO epg_stage.epg_programme_new(id, channel, start, stop, title, lang, subtitle, "
+    "descr, category, episode, icon, rating, alt_langs, alt_titles, alt_subs, alt_descs) "
+    "SELECT (n.id << 40) | p.start, n.id, p.start, p.stop, p.title, p.lang, p.subtitle, p.descr, "
+    "p.category, p.episode, p.icon, p.rating, p.alt_langs, p.alt_titles, p.alt_subs, p.alt_descs "
+    "FROM main.epg_channel c CROSS JOIN main.epg_programme p "
+    "ON p.id >= (c.id << 40) AND p.id < ((c.id + 1) << 40) "
+    "JOIN epg_stage.epg_channel_new n ON n.key = c.key WHERE c.source = 'short' AND n.source = 'short';";
+
+/* The live tables take the staged rows. INSERT ... SELECT * between tables of the same shape is
+ * SQLite's transfer optimisation: records are copied as they are, not decoded and re-encoded. The
+ * search index's pages come from the staging index, then the carried short-EPG rows are indexed
+ * one by one (they were not staged when it was built). */
+static const char replace_sql[] =
+    "DELETE FROM main.epg_programme; DELETE FROM main.epg_channel;"
+    "INSERT INTO main.epg_channel SELECT * FROM epg_stage.epg_channel_new;"
+    "INSERT INTO main.epg_programme SELECT * FROM epg_stage.epg_programme_new;"
+    "DROP TABLE main.epg_fts;"
+    "CREATE VIRTUAL TABLE main.epg_fts " FTS_DEF ";"
+    "DELETE FROM main.epg_fts_data; DELETE FROM main.epg_fts_idx;"
+    "INSERT INTO main.epg_fts_data SELECT * FROM epg_stage.epg_fts_new_data;"
+    "INSERT INTO main.epg_fts_idx SELECT * FROM epg_stage.epg_fts_new_idx;"
+    "INSERT INTO main.epg_fts(rowid, search) SELECT p.id, p.search FROM main.epg_channel c "
+    "CROSS JOIN main.epg_programme p ON p.id >= (c.id << 40) AND p.id < ((c.id + 1) << 40) "
+    "WHERE c.source = 'short';"
+    "DELETE FROM main.epg_meta WHERE key LIKE 'staging_%';";
 
 int epg_staging_swap(sqlite3 *db, int64_t now)
 {
@@ -225,13 +345,7 @@ int epg_staging_swap(sqlite3 *db, int64_t now)
 		return rc;
 	rc = epg_sql_run(db, carry_short_sql);
 	if (rc == 0)
-		rc = epg_sql_run(db, "DROP TABLE epg_fts; DROP TABLE epg_programme; DROP TABLE epg_channel;"
-				     "ALTER TABLE epg_programme_new RENAME TO epg_programme;"
-				     "ALTER TABLE epg_channel_new RENAME TO epg_channel;"
-				     "CREATE INDEX epg_channel_name ON epg_channel(name_norm);"
-				     "CREATE VIRTUAL TABLE epg_fts " FTS_DEF ";"
-				     "INSERT INTO epg_fts(epg_fts) VALUES ('rebuild');"
-				     "DELETE FROM epg_meta WHERE key LIKE 'staging_%';");
+		rc = epg_sql_run(db, replace_sql);
 	if (rc == 0)
 		rc = epg_meta_set_int(db, "last_import", now);
 	if (rc == 0)

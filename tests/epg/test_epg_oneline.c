@@ -94,8 +94,9 @@ static void import_and_check(const char *file, const char *db, long long count, 
 	assert_int_equal(st.channels, CHANNELS);
 	assert_int_equal(st.gzip, gzip);
 	assert_true(st.bytes_xml >= (uint64_t)TARGET_BYTES);
-	printf("%s: %lld programmes in %.2f s, peak RSS grew by %ld KiB\n", file, (long long)st.programmes,
-	       st.seconds, grown);
+	printf("%s: %lld programmes in %.2f s (swap transaction %.1f ms), peak RSS grew by %ld KiB\n", file,
+	       (long long)st.programmes, st.seconds, st.swap_seconds * 1000, grown);
+	assert_true(st.swap_seconds > 0);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(QANAT_SANITIZED)
 	assert_true(grown < 32 * 1024);
 #endif

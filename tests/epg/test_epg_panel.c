@@ -97,8 +97,10 @@ static void test_panel_xmltv(void **state)
 	o.zone = "America/New_York";
 	struct epg_import_stats plain, gz;
 	assert_int_equal(epg_import(s, url, &o, &plain), 0);
-	printf("xmltv.php: %lld programmes, %lld channels, %llu bytes, %.2f s\n", (long long)plain.programmes,
-	       (long long)plain.channels, (unsigned long long)plain.bytes_in, plain.seconds);
+	printf("xmltv.php: %lld programmes, %lld channels, %llu bytes, %.2f s, swap transaction %.2f ms\n",
+	       (long long)plain.programmes, (long long)plain.channels, (unsigned long long)plain.bytes_in,
+	       plain.seconds, plain.swap_seconds * 1000);
+	assert_true(plain.swap_seconds > 0);
 	assert_false(plain.gzip);
 	assert_true(plain.programmes > 1000);
 	assert_true(plain.channels > 10);
