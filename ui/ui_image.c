@@ -10,6 +10,7 @@
  * the disk directory. Everything else (entries, LRU, counters) belongs to the UI thread. */
 #include "ui_internal.h"
 
+#include "plat_http.h"
 #include "plat_log.h"
 #include "plat_redact.h"
 
@@ -84,7 +85,7 @@ struct ui_imgcache {
 	size_t n_results, cap_results;
 	int active;
 	bool stop;
-	_Atomic bool aborting; /* read by curl's progress callback */
+	_Atomic bool aborting; /* read by the fetch's transfer loop (and curl's progress callback) */
 	pthread_t threads[MAX_WORKERS];
 	int n_threads;
 	/* guarded by disk_lock */
@@ -153,7 +154,9 @@ static int on_progress(void *user, curl_off_t dt, curl_off_t dn, curl_off_t ut, 
 	return atomic_load(&c->aborting) ? 1 : 0;
 }
 
-/* The built-in fetch for http(s): bounded time and size, interruptible by ui_imgcache_destroy(). */
+/* The built-in fetch for http(s): bounded time and size, interruptible by ui_imgcache_destroy()
+ * within 100 ms (plat_http_curl_perform checks `aborting` at least that often, even when the
+ * server sends nothing). */
 static int curl_fetch(struct ui_imgcache *c, const char *url, uint8_t **data, size_t *len, size_t cap)
 {
 	CURL *h = curl_easy_init();
@@ -173,7 +176,7 @@ static int curl_fetch(struct ui_imgcache *c, const char *url, uint8_t **data, si
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
-	CURLcode e = curl_easy_perform(h);
+	CURLcode e = (CURLcode)plat_http_curl_perform(NULL, h, NULL, 0, &c->aborting);
 	long status = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
