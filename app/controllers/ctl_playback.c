@@ -38,39 +38,24 @@ struct ctl_playback {
 	int64_t resume_saved_ms; /* wall ms of the last resume point kept (or of the start) */
 };
 
-/* ---- the viewer's data (one switch) ----
- * History and resume points go through the viewer controller (its memory at once, the database
- * through the store writer) once the screens that read resume points (the catalogue browser, continue
- * watching) read them there too; until then they read the library, so this writes the library
- * directly, as before, and they agree. Set PLAYBACK_CTL_VIEWER to 1 then. */
-#ifndef PLAYBACK_CTL_VIEWER
-#define PLAYBACK_CTL_VIEWER 0
-#endif
+/* ---- the viewer's data ----
+ * History and resume points go through the viewer controller: its memory at once (the screens read
+ * them there), the database through the store writer (the UI thread never writes SQLite). */
 
 static int64_t now_ms(const struct ctl_playback *pb);
 
 static void history_add(struct ctl_playback *pb, enum library_kind kind, const char *id)
 {
 	int64_t when = now_ms(pb) / 1000;
-#if PLAYBACK_CTL_VIEWER
 	if (pb->svc.viewer)
 		ctl_viewer_history_add(pb->svc.viewer, kind, id, when);
-#else
-	if (pb->svc.library)
-		library_history_add(pb->svc.library, kind, id, when);
-#endif
 }
 
 static void resume_set(struct ctl_playback *pb, enum library_kind kind, const char *id, int64_t pos,
 		       int64_t dur)
 {
-#if PLAYBACK_CTL_VIEWER
 	if (pb->svc.viewer)
 		ctl_viewer_resume_set(pb->svc.viewer, kind, id, pos, dur);
-#else
-	if (pb->svc.library)
-		library_resume_set(pb->svc.library, kind, id, pos, dur);
-#endif
 }
 
 static void resume_get(struct ctl_playback *pb, enum library_kind kind, const char *id, int64_t *pos,
@@ -78,13 +63,8 @@ static void resume_get(struct ctl_playback *pb, enum library_kind kind, const ch
 {
 	*pos = *dur = 0;
 	int rc = -ENOENT;
-#if PLAYBACK_CTL_VIEWER
 	if (pb->svc.viewer)
 		rc = ctl_viewer_resume_get(pb->svc.viewer, kind, id, pos, dur);
-#else
-	if (pb->svc.library)
-		rc = library_resume_get(pb->svc.library, kind, id, pos, dur);
-#endif
 	if (rc < 0)
 		*pos = *dur = 0;
 }

@@ -13,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The lock and the viewer's data through their controllers once those are linked (ctl_parental.c,
- * ctl_viewer.c, being written now): until then the library's calls and this browser's own unlock
- * flag. Switching is this one line each. */
-#define BROWSER_CTL_PARENTAL 0
-#define BROWSER_CTL_VIEWER 0
-
 /* The categories row that asks for the PIN. */
 enum { CAT_LOCKED = -2 };
 
@@ -36,7 +30,6 @@ struct app_browser {
 	struct browser_cat *cats; /* CAT_MAX */
 	size_t n_cats, cat, count;
 	size_t n_locked; /* categories the parental lock hides */
-	bool unlocked;   /* without ctl_parental: the viewer gave the PIN here, until Qanat stops */
 	struct ui_widget *pin, *pin_kb;
 	/* a window of the current category, [page_base, page_base + page_n) */
 	struct app_browser_item page[PAGE];
@@ -63,35 +56,22 @@ static const struct {
 
 static bool lock_open(const struct app_browser *b)
 {
-#if BROWSER_CTL_PARENTAL
 	return ctl_parental_unlocked(b->app->parental);
-#else
-	return b->unlocked;
-#endif
 }
 
 static bool category_hidden(struct app_browser *b, const struct library_category *c)
 {
-#if BROWSER_CTL_PARENTAL
 	return ctl_parental_category_hidden(b->app->parental, b->kind->kind, c->id);
-#else
-	return c->locked && !b->unlocked;
-#endif
 }
 
 static bool item_hidden(struct app_browser *b, const struct app_browser_item *it)
 {
-#if BROWSER_CTL_PARENTAL
 	return it->locked && ctl_parental_check(b->app->parental, b->kind->kind, it->id) == -EACCES;
-#else
-	return it->locked && !b->unlocked;
-#endif
 }
 
 /* True when pin unlocks; otherwise the viewer is told why. */
 static bool lock_unlock(struct app_browser *b, const char *pin)
 {
-#if BROWSER_CTL_PARENTAL
 	int rc = ctl_parental_unlock(b->app->parental, pin);
 	if (rc < 0)
 		ui_toast_show(b->app->ui,
@@ -99,10 +79,6 @@ static bool lock_unlock(struct app_browser *b, const char *pin)
 					    : TR(b->app, "That PIN is not right."),
 			      3000);
 	return rc == 0;
-#else
-	b->unlocked = app_vod_pin_unlock(b->app, pin);
-	return b->unlocked;
-#endif
 }
 
 static void id_text(const struct app_browser *b, char *out, size_t cap)
@@ -114,11 +90,7 @@ bool app_browser_favourite_is(const struct app_browser *b)
 {
 	char id[24];
 	id_text(b, id, sizeof(id));
-#if BROWSER_CTL_VIEWER
 	return ctl_viewer_favourite_is(b->app->viewer, b->kind->kind, id);
-#else
-	return library_favourite_is(b->app->library, b->kind->kind, id) == 1;
-#endif
 }
 
 void app_browser_favourite_toggle(struct app_browser *b)
@@ -127,11 +99,7 @@ void app_browser_favourite_toggle(struct app_browser *b)
 	char id[24];
 	id_text(b, id, sizeof(id));
 	bool on = !app_browser_favourite_is(b);
-#if BROWSER_CTL_VIEWER
 	int rc = ctl_viewer_favourite_set(app->viewer, b->kind->kind, id, on);
-#else
-	int rc = library_favourite_set(app->library, b->kind->kind, id, on);
-#endif
 	if (rc == 0)
 		ui_toast_show(app->ui,
 			      on ? TR(app, "Added to favourites") : TR(app, "Removed from favourites"), 2000);
@@ -141,20 +109,12 @@ void app_browser_favourite_toggle(struct app_browser *b)
 int app_browser_resume_get(const struct app_browser *b, enum library_kind kind, const char *id,
 			   int64_t *position_ms, int64_t *duration_ms)
 {
-#if BROWSER_CTL_VIEWER
 	return ctl_viewer_resume_get(b->app->viewer, kind, id, position_ms, duration_ms);
-#else
-	return library_resume_get(b->app->library, kind, id, position_ms, duration_ms);
-#endif
 }
 
 void app_browser_resume_clear(struct app_browser *b, enum library_kind kind, const char *id)
 {
-#if BROWSER_CTL_VIEWER
 	ctl_viewer_resume_set(b->app->viewer, kind, id, 0, 0);
-#else
-	library_resume_set(b->app->library, kind, id, 0, 0);
-#endif
 }
 
 /* ---- accessors ---- */

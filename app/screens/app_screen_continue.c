@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Continue watching: the movies and episodes the viewer stopped part-way through, most recent first,
  * each with how far it got. OK resumes it where it stopped (app_play_* starts at the resume point);
- * the yellow key forgets the point. Finished titles leave the list by themselves (the library clears
+ * the yellow key forgets the point. Finished titles leave the list by themselves (the viewer clears
  * a resume point in the last 5%). A movie or a series the parental lock hides keeps its place but
  * not its name, and OK asks for the PIN first (ctl_parental_check through app_pin.h). */
 #include "app.h"
@@ -38,11 +38,6 @@ struct cont {
 	int64_t loaded_saved;
 };
 
-struct history_fill {
-	struct cont *c;
-	enum library_kind kind;
-};
-
 struct movie_copy {
 	char name[256], icon[512], ext[16];
 };
@@ -56,24 +51,22 @@ static int copy_movie(void *ud, const struct library_item *it)
 	return 0;
 }
 
-static int add_history(void *ud, const char *id, int64_t when)
+static void add_history(struct cont *c, enum library_kind kind, const char *id, int64_t when)
 {
-	struct history_fill *h = ud;
-	struct cont *c = h->c;
 	struct app *app = c->app;
 	if (c->n >= CONT_MAX)
-		return -ENOSPC;
-	struct entry e = { .kind = h->kind, .when = when };
-	if (library_resume_get(app->library, h->kind, id, &e.position_ms, &e.duration_ms) < 0 ||
+		return;
+	struct entry e = { .kind = kind, .when = when };
+	if (ctl_viewer_resume_get(app->viewer, kind, id, &e.position_ms, &e.duration_ms) < 0 ||
 	    e.position_ms <= 0)
-		return 0; /* finished or never really started */
+		return; /* finished or never really started */
 	snprintf(e.id, sizeof(e.id), "%s", id);
-	if (h->kind == LIBRARY_VOD) {
+	if (kind == LIBRARY_VOD) {
 		struct movie_copy m = { 0 };
 		char *end = NULL;
 		long long vid = strtoll(id, &end, 10);
 		if (!end || *end || library_item(app->library, LIBRARY_VOD, vid, copy_movie, &m) < 0)
-			return 0; /* gone from the catalogue */
+			return; /* gone from the catalogue */
 		e.lock_kind = LIBRARY_VOD;
 		e.lock_id = vid;
 		snprintf(e.name, sizeof(e.name), "%s", m.name);
@@ -82,7 +75,7 @@ static int add_history(void *ud, const char *id, int64_t when)
 	} else {
 		struct app_vod_episode ep;
 		if (app_vod_episode_lookup(app, id, &ep) < 0)
-			return 0;
+			return;
 		snprintf(e.name, sizeof(e.name), "%s · %s%d %s%d %s", ep.series_name, TR(app, "S"), ep.season,
 			 TR(app, "E"), ep.episode, ep.title);
 		snprintf(e.ext, sizeof(e.ext), "%s", ep.ext);
@@ -95,7 +88,6 @@ static int add_history(void *ud, const char *id, int64_t when)
 		e.icon[0] = 0;
 	}
 	c->items[c->n++] = e;
-	return 0;
 }
 
 static int by_when(const void *a, const void *b)
@@ -109,10 +101,13 @@ static void cont_load(struct cont *c)
 	c->loaded_session = c->app->playing.session;
 	c->loaded_saved = c->app->resume_saved_ms;
 	c->n = 0;
-	struct history_fill h = { c, LIBRARY_VOD };
-	library_history(c->app->library, LIBRARY_VOD, CONT_MAX, add_history, &h);
-	h.kind = LIBRARY_EPISODE;
-	library_history(c->app->library, LIBRARY_EPISODE, CONT_MAX, add_history, &h);
+	static const enum library_kind kinds[] = { LIBRARY_VOD, LIBRARY_EPISODE };
+	for (size_t k = 0; k < 2; k++) {
+		const struct ctl_viewer_seen *seen;
+		size_t n = ctl_viewer_history(c->app->viewer, kinds[k], &seen);
+		for (size_t i = 0; i < n && i < CONT_MAX; i++)
+			add_history(c, kinds[k], seen[i].id, seen[i].when);
+	}
 	qsort(c->items, c->n, sizeof(c->items[0]), by_when);
 	if (c->list)
 		ui_list_refresh(c->list);
@@ -239,7 +234,7 @@ static bool cont_keys(void *user, struct ui_widget *screen, enum plat_action a)
 		return false;
 	size_t i = ui_list_index(c->list);
 	if (i < c->n) {
-		library_resume_set(c->app->library, c->items[i].kind, c->items[i].id, 0, 0);
+		ctl_viewer_resume_set(c->app->viewer, c->items[i].kind, c->items[i].id, 0, 0);
 		ui_toast_show(c->app->ui, TR(c->app, "Removed from continue watching"), 2000);
 		cont_load(c);
 	}

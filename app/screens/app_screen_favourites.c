@@ -56,9 +56,17 @@ static void favs_load(struct favourites *f)
 {
 	f->n = 0;
 	static const enum library_kind kinds[] = { LIBRARY_LIVE, LIBRARY_VOD, LIBRARY_SERIES };
-	/* the database's list: the movie and series details still write there directly */
-	for (size_t k = 0; k < 3; k++)
-		library_favourites(f->app->library, kinds[k], add_fav, f);
+	/* the viewer's list (most recent first), each item's details from the catalogue (gone: skipped) */
+	for (size_t k = 0; k < 3 && f->n < FAV_MAX; k++) {
+		const char *const *ids;
+		size_t n = ctl_viewer_favourites(f->app->viewer, kinds[k], &ids);
+		for (size_t i = 0; i < n && f->n < FAV_MAX; i++) {
+			char *end = NULL;
+			long long id = strtoll(ids[i], &end, 10);
+			if (end && !*end)
+				library_item(f->app->library, kinds[k], id, add_fav, f);
+		}
+	}
 	if (f->list)
 		ui_list_refresh(f->list);
 	if (f->empty)

@@ -94,6 +94,20 @@ static int collect_id(void *ud, const struct library_item *it)
 	return id_vec_push(vec, it->id);
 }
 
+/* The viewer's favourite channels (most recent first) still in the catalogue. */
+static void collect_favourites(struct app_live *l, struct id_vec *vec)
+{
+	const char *const *ids;
+	size_t n = ctl_viewer_favourites(l->app->viewer, LIBRARY_LIVE, &ids);
+	for (size_t i = 0; i < n; i++) {
+		char *end = NULL;
+		long long id = strtoll(ids[i], &end, 10);
+		if (end && !*end &&
+		    library_item(l->app->library, LIBRARY_LIVE, id, collect_id, vec) == -E2BIG)
+			break;
+	}
+}
+
 struct cat_vec {
 	struct live_cat *v;
 	size_t n, cap;
@@ -158,7 +172,7 @@ static void load_channels(struct app_live *l)
 	if (l->ncats && !cat_hidden(l, l->cat_index)) {
 		int64_t id = l->cats[l->cat_index].id;
 		if (id == CAT_FAVOURITES)
-			library_favourites(l->app->library, LIBRARY_LIVE, collect_id, &vec);
+			collect_favourites(l, &vec);
 		else
 			library_items(l->app->library, LIBRARY_LIVE, id == CAT_ALL ? -1 : id, 0, 0,
 				      collect_id, &vec);

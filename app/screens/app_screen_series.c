@@ -371,22 +371,16 @@ static int series_load(struct app *app, const struct app_browser_item *it, void 
 
 /* ---- the details page ---- */
 
-struct last_watch {
-	const struct series *s;
-	int found;
-};
-
-static int last_watched(void *ud, const char *id, int64_t when)
+/* The episode of s watched last (the viewer's history, most recent first), or -1. */
+static int last_watched(const struct app *app, const struct series *s)
 {
-	struct last_watch *lw = ud;
-	if (lw->found >= 0)
-		return 0;
-	for (size_t i = 0; i < lw->s->info.n_eps; i++)
-		if (strcmp(lw->s->info.eps[i].id, id) == 0) {
-			lw->found = (int)i;
-			break;
-		}
-	return 0;
+	const struct ctl_viewer_seen *seen;
+	size_t n = ctl_viewer_history(app->viewer, LIBRARY_EPISODE, &seen);
+	for (size_t h = 0; h < n; h++)
+		for (size_t i = 0; i < s->info.n_eps; i++)
+			if (strcmp(s->info.eps[i].id, seen[h].id) == 0)
+				return (int)i;
+	return -1;
 }
 
 /* Continue: the episode last watched, or the one after it when that one was finished. */
@@ -395,15 +389,14 @@ static void resume_button(struct app_browser *b)
 	struct app *app = app_browser_app(b);
 	struct series *s = series_of(b);
 	s->resume_ep = -1;
-	struct last_watch lw = { s, -1 };
-	library_history(app->library, LIBRARY_EPISODE, 200, last_watched, &lw);
-	if (lw.found >= 0) {
-		const struct app_vod_episode *e = &s->info.eps[lw.found];
+	int found = last_watched(app, s);
+	if (found >= 0) {
+		const struct app_vod_episode *e = &s->info.eps[found];
 		int64_t at = 0, len = 0;
 		bool partial = app_browser_resume_get(b, LIBRARY_EPISODE, e->id, &at, &len) == 0 && at > 0;
-		if (!partial && (size_t)lw.found + 1 < s->info.n_eps)
-			lw.found++;
-		s->resume_ep = lw.found;
+		if (!partial && (size_t)found + 1 < s->info.n_eps)
+			found++;
+		s->resume_ep = found;
 	}
 	if (s->resume_ep >= 0) {
 		const struct app_vod_episode *e = &s->info.eps[s->resume_ep];

@@ -210,15 +210,3 @@ struct ui_widget *app_vod_pin_screen(struct app *app, const char *prompt, ui_tex
 	ui_keyboard_set_secret(*kb, true);
 	return s;
 }
-
-bool app_vod_pin_unlock(struct app *app, const char *pin)
-{
-	int rc = library_pin_check(app->library, pin);
-	if (rc == 0)
-		return true;
-	ui_toast_show(app->ui,
-		      rc == -ENOENT ? TR(app, "No parental PIN is set yet: set one in Settings.")
-				    : TR(app, "That PIN is not right."),
-		      3000);
-	return false;
-}

@@ -57,10 +57,6 @@ json_t *app_vod_diagnostics(struct app *app);
 struct ui_widget *app_vod_pin_screen(struct app *app, const char *prompt, ui_text_done_fn done, void *user,
 				     struct ui_widget **kb);
 
-/* Checks a PIN typed to unlock the parental lock: true when right; otherwise tells the viewer why
- * (wrong PIN, or no PIN set yet) with a toast. */
-bool app_vod_pin_unlock(struct app *app, const char *pin);
-
 /* Shows the details of one movie / one series over the current screen: the browser's route
  * (app_browser_open_details), kept under these names for the screens that call them. Returns 0,
  * -ENOENT when it is not in the catalogue, -EACCES when the parental lock hides it. */
