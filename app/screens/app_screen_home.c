@@ -46,7 +46,7 @@ static void account_line(const struct app *app, char *out, size_t cap)
 		return;
 	}
 	char date[32];
-	app_vod_date_text(i->exp_date, date, sizeof(date)); /* the same date as Account shows */
+	app_vod_date_text(i->exp_date, date, sizeof(date));           /* the same date as Account shows */
 	int days = ctl_session_days_left(app->session, app_now(app)); /* the one Account shows too */
 	snprintf(out, cap,
 		 TRN(app, "Subscription expires %s (%d day)", "Subscription expires %s (%d days)", days),
