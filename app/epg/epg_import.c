@@ -226,8 +226,7 @@ static int prepare(struct importer *im)
 {
 	static const char prog[] =
 	    "INSERT OR IGNORE INTO epg_stage.epg_programme_new(channel, start, stop, title, lang, subtitle, "
-	    "descr, "
-	    "category, episode, icon, rating, alt_langs, alt_titles, alt_subs, alt_descs, id) "
+	    "descr, category, episode, icon, rating, alt_langs, alt_titles, alt_subs, alt_descs, id) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 	static const char chan[] =
 	    "INSERT INTO epg_stage.epg_channel_new(key, raw_id, name, name_norm, icon) "
