@@ -233,8 +233,7 @@ static int sync_run(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 	if (j->days_forward > 0)
 		o.days_forward = j->days_forward;
 	o.only_mapped = true;
-	/* the import only reads the flag; it becomes true when the job's token fires */
-	o.abort = (atomic_bool *)plat_cancel_flag(cancel);
+	o.cancel = cancel; /* a fired token wakes the guide download at once */
 	j->epg_rc = epg_import(st, j->xmltv, &o, &j->epg);
 	if (j->epg_rc < 0)
 		plat_log_warn("session", "guide import: %s", strerror(-j->epg_rc));

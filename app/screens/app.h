@@ -94,7 +94,10 @@ struct app {
 	struct plat_evdev_set *remotes;          /* evdev remote controls (a box, or --input DIR) */
 	struct plat_evdev_runner *remote_thread; /* reads them; actions arrive as input_event */
 	uint32_t input_event;                    /* SDL user event carrying a remote's action */
+	/* The screen table (app_ui.c sets it; app_nav.c routes over it) and the built screens. */
+	const struct app_screen_class *const *classes;
 	struct ui_widget *screens[APP_SCREEN_COUNT];
+	struct app_pin *pin;           /* the shared parental PIN prompt (app_pin.c), built on first use */
 	struct app_login_ui *login_ui; /* app_screen_login.c */
 	struct ui_widget *blank;       /* an empty screen shown while the others are rebuilt */
 	/* Read-only copies of the session controller's state (app->session is the truth), refreshed by

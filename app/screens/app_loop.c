@@ -67,7 +67,7 @@ static struct app_loop *loop_get(struct app *app)
 	return l;
 }
 
-static void loop_free(struct app *app)
+void app_loop_free(struct app *app)
 {
 	free(app->loop);
 	app->loop = NULL;
@@ -470,7 +470,7 @@ int app_loop_run(struct app *app)
 	}
 	loop_disarm(l);
 	print_stats(l);
-	loop_free(app);
+	app_loop_free(app);
 	return 0;
 }
 
@@ -485,6 +485,6 @@ int app_loop_script(struct app *app, const char *script, const char *snap, char 
 			: ui_script_run(app->ui, "idle\nwait 500\nsnap screen\n", snap ? snap : ".", &hooks,
 					err, cap);
 	print_stats(app->loop);
-	loop_free(app);
+	app_loop_free(app);
 	return rc;
 }

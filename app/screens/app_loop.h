@@ -42,4 +42,7 @@ int app_loop_run(struct app *app);
  * they waited to be taken (scripted keys are not wake-ups). */
 int app_loop_script(struct app *app, const char *script, const char *snap, char *err, size_t cap);
 
+/* Frees the loop's state (timers armed before the loop ran, on an error path). Accepts none. */
+void app_loop_free(struct app *app);
+
 #endif

@@ -32,9 +32,7 @@ void app_pin_free(struct app_pin **pin)
 
 static struct app_pin *pin_state(struct app *app)
 {
-	struct app_pin **slot = app_live_pin_slot(app);
-	if (!slot)
-		return NULL;
+	struct app_pin **slot = &app->pin;
 	if (!*slot) {
 		*slot = calloc(1, sizeof(**slot));
 		if (*slot)
@@ -45,8 +43,8 @@ static struct app_pin *pin_state(struct app *app)
 
 bool app_pin_open(const struct app *app)
 {
-	struct app_pin **slot = app_live_pin_slot((struct app *)app);
-	return slot && *slot && (*slot)->screen && ui_screen_top(app->ui) == (*slot)->screen;
+	const struct app_pin *p = app->pin;
+	return p && p->screen && ui_screen_top(app->ui) == p->screen;
 }
 
 static void run_then(void *user)

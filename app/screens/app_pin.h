@@ -37,10 +37,6 @@ int app_pin_play_catchup(struct app *app, int64_t stream_id, int64_t start, int6
 int app_pin_check(struct app *app, enum library_kind kind, int64_t id, app_pin_then_fn then, const void *arg,
 		  size_t len);
 
-/* The prompt's state lives with the live screen's (struct app has no slot for it yet): the live
- * screen keeps the pointer and frees it with app_pin_free at shutdown. */
-struct app_pin;
-struct app_pin **app_live_pin_slot(struct app *app);
 void app_pin_free(struct app_pin **pin);
 
 #endif

@@ -56,7 +56,6 @@ struct app_live {
 	size_t n;
 	unsigned lock_gen; /* ctl_parental_generation() the lists were filtered with */
 	char digits[8];    /* a channel number being typed */
-	struct app_pin *pin;
 	struct live_row rows[LIVE_ROW_CACHE];
 	/* widgets of the current build */
 	struct ui_widget *screen, *cat_list, *chan_list, *empty, *number;
@@ -188,7 +187,6 @@ static void live_state_free(void *p)
 	struct app_live *l = p;
 	if (!l)
 		return;
-	app_pin_free(&l->pin);
 	free(l->cats);
 	free(l->ids);
 	free(l);
@@ -208,14 +206,6 @@ static struct app_live *live_state(struct app *app)
 	load_categories(l);
 	load_channels(l);
 	return l;
-}
-
-/* ---- the PIN prompt's home ---- */
-
-struct app_pin **app_live_pin_slot(struct app *app)
-{
-	struct app_live *l = live_state(app);
-	return l ? &l->pin : NULL;
 }
 
 /* ---- rows ---- */

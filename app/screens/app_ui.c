@@ -5,6 +5,7 @@
 #include "app.h"
 #include "app_paths.h"
 #include "app_loop.h"
+#include "app_pin.h"
 #include "app_ui.h"
 
 #include "plat_clock.h"
@@ -219,61 +220,6 @@ static const struct app_screen_class *const classes[APP_SCREEN_COUNT] = {
 	[APP_SCREEN_SETTINGS] = &app_screen_settings_class,
 };
 
-int app_show(struct app *app, enum app_screen s, bool push)
-{
-	if (!app->screens[s]) {
-		app->screens[s] = classes[s]->build(app);
-		if (!app->screens[s])
-			return -ENOMEM;
-	}
-	if (!push || ui_screen_depth(app->ui) == 0)
-		return ui_screen_reset(app->ui, app->screens[s]);
-	int rc = ui_screen_push(app->ui, app->screens[s]);
-	/* already lower on the stack (home from deep inside): come back to it */
-	while (rc == -EBUSY && ui_screen_top(app->ui) != app->screens[s])
-		rc = ui_screen_pop(app->ui) < 0 ? -EIO : -EBUSY;
-	return rc == -EBUSY ? 0 : rc;
-}
-
-void app_screens_reset(struct app *app)
-{
-	/* take every screen of ours off the stack first, so each can be freed now */
-	if (!app->blank)
-		app->blank = ui_screen_create(app->ui, "blank");
-	if (app->blank)
-		ui_screen_reset(app->ui, app->blank);
-	for (int i = 0; i < APP_SCREEN_COUNT; i++) {
-		ui_screen_destroy(&app->screens[i]);
-		app->screens[i] = NULL;
-	}
-}
-
-void app_screens_changed(struct app *app, unsigned changes)
-{
-	if (changes & APP_CHANGED_CATALOGUE) /* the line-up first: the screens read their numbers */
-		ctl_parental_reload(app->parental), ctl_lineup_reload(app->lineup);
-	for (int i = 0; i < APP_SCREEN_COUNT; i++)
-		if (app->screens[i] && classes[i]->refresh && (classes[i]->refresh_on & changes))
-			classes[i]->refresh(app);
-}
-
-void app_screens_report(struct app *app, json_t *obj)
-{
-	struct ui_widget *top = ui_screen_top(app->ui);
-	for (int i = 0; i < APP_SCREEN_COUNT; i++)
-		if (classes[i]->report && app->screens[i] && app->screens[i] == top)
-			classes[i]->report(app, obj);
-}
-
-void app_screen_state_free(struct app *app)
-{
-	for (int i = 0; i < APP_SCREEN_COUNT; i++) {
-		if (app->screen_state[i] && classes[i]->free_state)
-			classes[i]->free_state(app->screen_state[i]);
-		app->screen_state[i] = NULL;
-	}
-}
-
 /* ---- start-up ---- */
 
 static void find_assets(struct app *app)
@@ -466,6 +412,8 @@ static void shutdown_app(struct app *app)
 	ui_ctx_destroy(&app->ui);
 	i18n_free(&app->i18n);
 	app_screen_state_free(app); /* the screens' own state, once their widgets are gone */
+	app_pin_free(&app->pin);
+	app_loop_free(app);
 	plat_display_close(&app->display);
 	ctl_viewer_free(&app->viewer);
 	/* last of the writers' users: what is still queued after 300 ms goes to the journal */
@@ -581,6 +529,7 @@ int app_ui_main(int argc, char **argv)
 		   app->prov.panel_count > 0) {
 		snprintf(app->server, sizeof(app->server), "%s", app->prov.panels[0]);
 	}
+	app->classes = classes;
 	int rc = app_show(app, APP_SCREEN_LOGIN, false);
 	if (rc == 0 && app->username[0] && app->password[0] && app->server[0])
 		rc = app_session_login(app);
