@@ -37,6 +37,10 @@ uint64_t library_fnv1a(const char *s);
 /* SHA-256 of data */
 void library_sha256(const void *data, size_t len, unsigned char out[32]);
 
+/* A new random salt and the iterated hash of pin as the stored "salt:hash" into out (cap at least
+ * LIBRARY_PIN_STORED_MAX). 0, -EINVAL (pin not 4-16 characters) or -EIO (no randomness). */
+int library_pin_encode(const char *pin, char *out, size_t cap);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* A list staged in memory (library_stage.c): a sync downloads and decodes a whole list into one of
  * these before it takes the write lock, then writes it in one short transaction. Strings are copies

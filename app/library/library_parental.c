@@ -214,19 +214,34 @@ static int setting_put(struct library *l, const char *key, const char *value)
 	return rc;
 }
 
-int library_pin_check(struct library *l, const char *pin)
+int library_pin_encode(const char *pin, char *out, size_t cap)
 {
-	char stored[128];
-	int rc = setting_get(l, "parental_pin", stored, sizeof(stored));
-	if (rc < 0)
-		return rc;
-	char *colon = strchr(stored, ':');
-	if (!colon || strlen(colon + 1) != 64 || !pin)
+	size_t len = pin ? strlen(pin) : 0;
+	if (len < LIBRARY_PIN_MIN || len > LIBRARY_PIN_MAX || !out || cap < LIBRARY_PIN_STORED_MAX)
+		return -EINVAL;
+	unsigned char salt[16];
+	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
+		return -EIO;
+	char salt_hex[33], h_hex[65];
+	hex(salt, sizeof(salt), salt_hex);
+	unsigned char h[32];
+	pin_hash(salt_hex, pin, h);
+	hex(h, sizeof(h), h_hex);
+	snprintf(out, cap, "%s:%s", salt_hex, h_hex);
+	return 0;
+}
+
+int library_pin_verify(const char *stored, const char *pin)
+{
+	char salt[LIBRARY_PIN_STORED_MAX];
+	const char *colon = stored ? strchr(stored, ':') : NULL;
+	if (!colon || (size_t)(colon - stored) >= sizeof(salt) || strlen(colon + 1) != 64 || !pin)
 		return -EACCES;
-	*colon = '\0';
+	memcpy(salt, stored, (size_t)(colon - stored));
+	salt[colon - stored] = '\0';
 	unsigned char h[32];
 	char h_hex[65];
-	pin_hash(stored, pin, h);
+	pin_hash(salt, pin, h);
 	hex(h, sizeof(h), h_hex);
 	unsigned diff = 0;
 	for (size_t i = 0; i < 64; i++)
@@ -234,24 +249,29 @@ int library_pin_check(struct library *l, const char *pin)
 	return diff == 0 ? 0 : -EACCES;
 }
 
+int library_pin_stored(struct library *l, char *out, size_t cap)
+{
+	return setting_get(l, "parental_pin", out, cap);
+}
+
+int library_pin_check(struct library *l, const char *pin)
+{
+	char stored[LIBRARY_PIN_STORED_MAX];
+	int rc = setting_get(l, "parental_pin", stored, sizeof(stored));
+	return rc < 0 ? rc : library_pin_verify(stored, pin);
+}
+
 int library_pin_set(struct library *l, const char *old_pin, const char *new_pin)
 {
 	size_t len = new_pin ? strlen(new_pin) : 0;
-	if (len < 4 || len > 16)
+	if (len < LIBRARY_PIN_MIN || len > LIBRARY_PIN_MAX)
 		return -EINVAL;
 	int rc = library_pin_check(l, old_pin ? old_pin : "");
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
-	unsigned char salt[16];
-	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
-		return -EIO;
-	char salt_hex[33], value[128], h_hex[65];
-	hex(salt, sizeof(salt), salt_hex);
-	unsigned char h[32];
-	pin_hash(salt_hex, new_pin, h);
-	hex(h, sizeof(h), h_hex);
-	snprintf(value, sizeof(value), "%s:%s", salt_hex, h_hex);
-	return setting_put(l, "parental_pin", value);
+	char value[LIBRARY_PIN_STORED_MAX];
+	rc = library_pin_encode(new_pin, value, sizeof(value));
+	return rc < 0 ? rc : setting_put(l, "parental_pin", value);
 }
 
 int library_category_locked(struct library *l, enum library_kind kind, int64_t id)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQL of the viewer's writes to lib_favourite, lib_history and lib_resume (library.c's schema),
- * handed to the store writer as statements; the same statements library.c runs directly. */
+/* The SQL of the viewer's writes to lib_favourite, lib_history, lib_resume, lib_setting (the PIN)
+ * and lib_lock (library.c's schema), handed to the store writer as statements; the same statements
+ * library.c and library_parental.c run directly. */
 #include "library_writes.h"
+
+#include "library_internal.h"
 
 #include <errno.h>
 #include <string.h>
@@ -85,5 +88,37 @@ int library_stmt_resume(enum library_kind kind, const char *id, int64_t position
 	     " position_ms = excluded.position_ms, duration_ms = excluded.duration_ms,"
 	     " updated_at = excluded.updated_at",
 	     params, 5);
+	return 0;
+}
+
+int library_stmt_pin_set(const char *new_pin, char stored[LIBRARY_PIN_STORED_MAX], struct store_stmt *out,
+			 struct store_param params[LIBRARY_STMT_MAX_PARAMS])
+{
+	if (!stored || !out || !params)
+		return -EINVAL;
+	int rc = library_pin_encode(new_pin, stored, LIBRARY_PIN_STORED_MAX);
+	if (rc < 0)
+		return rc;
+	params[0] = STORE_PARAM_TEXT("parental_pin");
+	params[1] = STORE_PARAM_TEXT(stored);
+	fill(out,
+	     "INSERT INTO lib_setting(key, value) VALUES(?1, ?2)"
+	     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	     params, 2);
+	return 0;
+}
+
+int library_stmt_category_locked(enum library_kind kind, int64_t category, bool locked,
+				 struct store_stmt *out, struct store_param params[LIBRARY_STMT_MAX_PARAMS])
+{
+	if ((unsigned)kind > LIBRARY_SERIES || category < 0 || !out || !params)
+		return -EINVAL;
+	params[0] = STORE_PARAM_INT64((int64_t)kind);
+	params[1] = STORE_PARAM_INT64(category);
+	params[2] = STORE_PARAM_INT64(locked ? 1 : 0);
+	fill(out,
+	     "INSERT INTO lib_lock(kind, category_id, locked) VALUES(?1, ?2, ?3)"
+	     " ON CONFLICT(kind, category_id) DO UPDATE SET locked = excluded.locked",
+	     params, 3);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The viewer's writes to the library's tables (favourites, history, resume points, watched marks) as
+/* The viewer's writes to the library's tables (favourites, history, resume points, watched marks, the
+ * parental PIN and the locked categories) as
  * statements for the store writer (store_writer.h): the library owns the tables, so their SQL lives
  * here, while the UI thread's controller (ctl_viewer) queues them and never waits on SQLite.
  *
@@ -38,5 +39,18 @@ int library_stmt_resume(enum library_kind kind, const char *id, int64_t position
 /* Marks the item watched to the end: its resume point is cleared (continue watching drops it). */
 int library_stmt_watched(enum library_kind kind, const char *id, struct store_stmt *out,
 			 struct store_param params[LIBRARY_STMT_MAX_PARAMS]);
+
+/* Stores new_pin (4 to 16 characters) with a fresh salt: the salted, iterated hash is computed here
+ * (slow on purpose: about as long as one library_pin_check) into stored, caller storage of
+ * LIBRARY_PIN_STORED_MAX bytes that the statement binds, so it stays valid until queued. The caller
+ * may keep stored as the PIN in force (library_pin_verify). No old-PIN check: the caller's business.
+ * -EINVAL (length), -EIO (no randomness). */
+int library_stmt_pin_set(const char *new_pin, char stored[LIBRARY_PIN_STORED_MAX], struct store_stmt *out,
+			 struct store_param params[LIBRARY_STMT_MAX_PARAMS]);
+
+/* The viewer's choice for a category (kept across syncs): locked or not, whatever its name says. No
+ * PIN check: the caller's business. -EINVAL for a kind without categories or a negative id. */
+int library_stmt_category_locked(enum library_kind kind, int64_t category, bool locked,
+				 struct store_stmt *out, struct store_param params[LIBRARY_STMT_MAX_PARAMS]);
 
 #endif

@@ -4,9 +4,12 @@
  * or change), QoE reporting, clearing the image cache, and three pages: about (versions, device, the
  * panel in use, redacted), diagnostics (the report support gets) and the keys (the remote codes and
  * desktop keys of the loaded keymap for every action). Rows are drawn from app->settings at draw
- * time, so they always show what is in force; every change is saved at once. */
+ * time, so they always show what is in force; every change is saved at once, through the store
+ * writer (the PIN through the parental controller, the guide shift as the guide's own statement),
+ * so nothing here waits on SQLite. */
 #include "app.h"
 #include "app_vod.h"
+#include "epg_writes.h"
 
 #include "plat_redact.h"
 #include "qanat_config.h"
@@ -48,6 +51,7 @@ struct settings {
 	struct ui_widget *pin, *pin_kb, *pin_prompt;
 	char old_pin[32];
 	bool pin_need_old, pin_have_old;
+	bool shift_waiting; /* a guide shift is queued: the guide is told once it is committed */
 	/* about / diagnostics / keys: one page screen each, rows filled when opened */
 	struct ui_widget *page[3], *page_list[3];
 	struct page_row rows[3][PAGE_ROWS];
@@ -105,8 +109,8 @@ static void row_text(const struct settings *s, size_t row, char *key, size_t kca
 		break;
 	case ROW_PIN:
 		k = TR(app, "Parental PIN");
-		v = library_pin_check(app->library, "") == -ENOENT ? TR(app, "Not set: set one")
-								   : TR(app, "Set: change it");
+		v = !ctl_parental_pin_set(app->parental) ? TR(app, "Not set: set one")
+							 : TR(app, "Set: change it");
 		break;
 	case ROW_QOE:
 		k = TR(app, "Report playback quality");
@@ -235,7 +239,7 @@ static void pin_entered(void *user, struct ui_widget *w, const char *text)
 	struct settings *s = user;
 	struct app *app = s->app;
 	if (s->pin_need_old && !s->pin_have_old) {
-		if (library_pin_check(app->library, text) != 0) {
+		if (ctl_parental_pin_check(app->parental, text) != 0) {
 			ui_toast_show(app->ui, TR(app, "That PIN is not right."), 3000);
 			ui_keyboard_set_text(s->pin_kb, "");
 			return;
@@ -245,7 +249,8 @@ static void pin_entered(void *user, struct ui_widget *w, const char *text)
 		pin_prompt(s);
 		return;
 	}
-	int rc = library_pin_set(app->library, s->pin_need_old ? s->old_pin : NULL, text);
+	int rc =
+	    ctl_parental_pin_change(app->parental, app->writer, s->pin_need_old ? s->old_pin : NULL, text);
 	memset(s->old_pin, 0, sizeof(s->old_pin));
 	if (rc == -EINVAL) {
 		ui_toast_show(app->ui, TR(app, "A PIN has 4 to 16 characters."), 3000);
@@ -261,11 +266,39 @@ static void pin_entered(void *user, struct ui_widget *w, const char *text)
 
 static void pin_open(struct settings *s)
 {
-	s->pin_need_old = library_pin_check(s->app->library, "") != -ENOENT;
+	s->pin_need_old = ctl_parental_pin_set(s->app->parental);
 	s->pin_have_old = false;
 	pin_prompt(s);
 	ui_screen_push(s->app->ui, s->pin);
 	ui_widget_focus(s->pin_kb);
+}
+
+/* ---- guide shift ---- */
+
+/* The guide reads the shift from the database, so it is told once the writer committed it: checked
+ * at every frame (a zero-wait flush) until then, so the UI never waits for a sync's write lock. */
+static void shift_committed(void *user)
+{
+	struct settings *s = user;
+	struct app *app = s->app;
+	if (store_writer_flush(app->writer, 0) < 0 && ui_ctx_later(app->ui, shift_committed, s) == 0)
+		return;
+	s->shift_waiting = false;
+	app_screens_changed(app, APP_CHANGED_GUIDE);
+}
+
+static int shift_save(struct settings *s, int seconds)
+{
+	struct app *app = s->app;
+	char key[EPG_KEY_MAX];
+	struct store_param params[EPG_STMT_MAX_PARAMS];
+	struct store_stmt st;
+	int rc = epg_stmt_shift(NULL, seconds, key, &st, params);
+	if (rc >= 0)
+		rc = store_writer_exec_many(app->writer, "setting:epg_shift", &st, 1);
+	if (rc >= 0 && !s->shift_waiting && ui_ctx_later(app->ui, shift_committed, s) == 0)
+		s->shift_waiting = true;
+	return rc;
 }
 
 /* ---- cache ---- */
@@ -484,8 +517,8 @@ static void rows_activate(void *user, size_t i)
 		while (k < n && shifts[k] != st->guide_shift_min)
 			k++;
 		st->guide_shift_min = shifts[k < n ? (k + 1) % n : 4];
-		epg_shift_set(app->store, NULL, st->guide_shift_min * 60);
-		app_screens_changed(app, APP_CHANGED_GUIDE);
+		if (shift_save(s, st->guide_shift_min * 60) < 0)
+			ui_toast_show(app->ui, TR(app, "The setting could not be saved."), 3000);
 		break;
 	}
 	case ROW_PIN:

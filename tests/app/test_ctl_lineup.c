@@ -2,7 +2,8 @@
 /* The line-up controller over a real SQLite library filled by an M3U import: channel numbers are
  * places in the full list, CH+/CH- (ctl_lineup_neighbour) never land on a channel the parental lock
  * hides, a zap to a locked channel is refused with -EACCES until the right PIN, recall goes back to
- * the channel before, and the lock switched off by the operator hides nothing. */
+ * the channel before, the lock switched off by the operator hides nothing, and the viewer's changes
+ * (a new PIN, a category locked) count at once, before the store writer committed them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "ctl_lineup.h"
 #include "ctl_parental.h"
 #include "library.h"
+#include "store_writer.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -82,6 +84,12 @@ static int teardown(void **state)
 	unlink(f->m3u);
 	rmdir(f->dir);
 	free(f);
+	return 0;
+}
+
+static int probe_category(void *ud, const struct library_item *it)
+{
+	*(int64_t *)ud = it->category_id;
 	return 0;
 }
 
@@ -236,6 +244,41 @@ static void test_lock_switched_off(void **state)
 	assert_null(off);
 }
 
+static void test_changes_through_the_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct store_writer *w;
+	struct store_writer_opts o = { .backoff_min_ms = 1 };
+	assert_int_equal(store_writer_create(f->db, &o, &w), 0);
+	/* the first PIN, then a change that needs the old one: in force before any commit */
+	assert_int_equal(ctl_parental_pin_change(f->parental, w, NULL, "12"), -EINVAL);
+	assert_false(ctl_parental_pin_set(f->parental));
+	assert_int_equal(ctl_parental_pin_change(f->parental, w, NULL, "1234"), 0);
+	assert_true(ctl_parental_pin_set(f->parental));
+	assert_int_equal(ctl_parental_pin_check(f->parental, "1234"), 0);
+	assert_int_equal(ctl_parental_pin_change(f->parental, w, "0000", "5678"), -EACCES);
+	assert_int_equal(ctl_parental_pin_change(f->parental, w, "1234", "5678"), 0);
+	assert_int_equal(ctl_parental_unlock(f->parental, "1234"), -EACCES);
+	assert_int_equal(ctl_parental_unlock(f->parental, "5678"), 0);
+	ctl_parental_lock(f->parental);
+	/* the sports category locked: hidden at once, its channel held */
+	int64_t sport = -1;
+	assert_true(library_item(f->lib, LIBRARY_LIVE, 105, probe_category, &sport) >= 0);
+	assert_true(sport >= 0);
+	assert_int_equal(ctl_parental_check(f->parental, LIBRARY_LIVE, 105), 0);
+	assert_int_equal(ctl_parental_category_set_locked(f->parental, w, LIBRARY_LIVE, sport, true, "0000"),
+			 -EACCES);
+	assert_int_equal(ctl_parental_category_set_locked(f->parental, w, LIBRARY_LIVE, sport, true, "5678"),
+			 0);
+	assert_true(ctl_parental_category_hidden(f->parental, LIBRARY_LIVE, sport));
+	assert_int_equal(ctl_parental_check(f->parental, LIBRARY_LIVE, 105), -EACCES);
+	/* committed: the library agrees (what a restart reads) */
+	assert_int_equal(store_writer_flush(w, 5000), 0);
+	assert_int_equal(library_pin_check(f->lib, "5678"), 0);
+	assert_int_equal(library_category_locked(f->lib, LIBRARY_LIVE, sport), 1);
+	store_writer_destroy(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +288,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_categories_and_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_switched_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changes_through_the_writer, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,7 +84,9 @@ NAME_STEM = {1: "News 24/7", 2: "Sport", 3: "Football", 4: "Kids", 5: "Docs", 6:
              14: "Weather", 15: "Télé", 16: "Fun 🎬", 18: "World", 19: "UK", 20: "Gulf"}
 N_LIVE = 320
 EPG_MAX_ID = 60
-ARCHIVE = {1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 7: 3, 9: 3, 10: 3, 20: 3, 30: 1, 40: 3, 50: 3}
+# channel 26 is the first of "Adult XXX" (locked by its name) and has a guide: its archive is the
+# locked catch-up the lock_catchup journey asks the PIN for
+ARCHIVE = {1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 7: 3, 9: 3, 10: 3, 20: 3, 26: 3, 30: 1, 40: 3, 50: 3}
 
 
 class Channel:
