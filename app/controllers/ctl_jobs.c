@@ -10,6 +10,7 @@
 enum { MAX_IN_FLIGHT = PLAT_TASKS_MAX_QUEUED, MAX_CLIENTS = 16 };
 
 struct ctl_worker {
+	struct plat_tasks *tasks; /* borrowed, set at create (the pool is thread-safe) */
 	char db_path[512];
 	struct store *store;                    /* worker thread only */
 	struct library *library;                /* worker thread only */
@@ -41,6 +42,7 @@ int ctl_jobs_create(struct plat_tasks *tasks, const char *db_path, struct ctl_jo
 	if (!j)
 		return -ENOMEM;
 	j->tasks = tasks;
+	j->worker.tasks = tasks;
 	snprintf(j->worker.db_path, sizeof(j->worker.db_path), "%s", db_path);
 	*out = j;
 	return 0;
@@ -200,4 +202,10 @@ struct xt_client *ctl_worker_client_last(struct ctl_worker *w, struct plat_cance
 		return NULL;
 	xt_client_set_cancel(w->clients[0], cancel);
 	return w->clients[0];
+}
+
+int ctl_worker_others_waiting(struct ctl_worker *w)
+{
+	int n = plat_tasks_pending(w->tasks) - 1; /* this job is in flight too */
+	return n > 0 ? n : 0;
 }

@@ -73,5 +73,8 @@ int ctl_worker_client(struct ctl_worker *w, const struct ctl_panel_copy *p, stru
 		      struct xt_client **out);
 /* The client the last ctl_worker_client() gave (NULL before any), with its cancel token set to cancel. */
 struct xt_client *ctl_worker_client_last(struct ctl_worker *w, struct plat_cancel *cancel);
+/* Tasks of the pool in flight besides the calling job (finished, queued or running): a job that only
+ * waits gives the worker back when this is > 0. */
+int ctl_worker_others_waiting(struct ctl_worker *w);
 
 #endif

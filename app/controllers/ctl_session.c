@@ -36,14 +36,13 @@ struct ctl_session {
 	struct xt_login login; /* the last answer */
 	int64_t login_time;
 	struct account_info account;
-	struct xt_client *worker_client; /* worker's; only passed on */
-	uint64_t login_job, sync_job;    /* task ids in flight, 0 = none */
+	uint64_t login_job, sync_job; /* task ids in flight, 0 = none */
 	int64_t next_refresh;
 };
 
 /* ---- copies for the jobs ---- */
 
-static void panel_copy(const struct ctl_session *s, struct ctl_panel_copy *p)
+void ctl_session_panel_copy(const struct ctl_session *s, struct ctl_panel_copy *p)
 {
 	*p = (struct ctl_panel_copy){ 0 };
 	if (s->server[0])
@@ -115,8 +114,6 @@ static void login_done(void *arg, int rc)
 	s->login_job = 0;
 	s->login = j->result;
 	s->login_time = (int64_t)time(NULL);
-	if (j->client)
-		s->worker_client = j->client;
 	wipe(j, sizeof(*j));
 	free(j);
 	if (s->login.outcome != XT_LOGIN_OK) {
@@ -143,7 +140,7 @@ int ctl_session_login(struct ctl_session *s)
 	if (!j)
 		return -ENOMEM;
 	j->owner = s;
-	panel_copy(s, &j->panel);
+	ctl_session_panel_copy(s, &j->panel);
 	int rc = ctl_jobs_submit(s->jobs, login_run, login_done, j, &s->login_job);
 	if (rc < 0) {
 		wipe(j, sizeof(*j));
@@ -266,7 +263,7 @@ int ctl_session_sync(struct ctl_session *s)
 	if (!j)
 		return -ENOMEM;
 	j->owner = s;
-	panel_copy(s, &j->panel);
+	ctl_session_panel_copy(s, &j->panel);
 	snprintf(j->base, sizeof(j->base), "%s", s->login.base);
 	snprintf(j->xmltv, sizeof(j->xmltv), "%s", s->epg_xmltv_url);
 	ctl_session_clock(s, &j->clock);
@@ -431,6 +428,14 @@ void ctl_session_account_update(struct ctl_session *s, const struct account_info
 	s->account = *info;
 	s->login.user.exp_date = info->exp_date;
 	s->login.user.active_cons = info->active_cons;
+	s->login.user.max_connections = info->max_connections;
+}
+
+void ctl_session_user_update(struct ctl_session *s, const struct xt_user_info *u)
+{
+	s->login.user = *u;
+	s->account.active_cons = (int)u->active_cons;
+	s->account.max_connections = (int)u->max_connections;
 }
 
 int ctl_session_days_left(const struct ctl_session *s, int64_t now)
@@ -438,7 +443,7 @@ int ctl_session_days_left(const struct ctl_session *s, int64_t now)
 	return account_days_left(&s->account, now);
 }
 
-struct xt_client *ctl_session_worker_client(const struct ctl_session *s)
+int ctl_session_max_connections(const struct ctl_session *s)
 {
-	return s->worker_client;
+	return s ? (int)s->login.user.max_connections : 0;
 }

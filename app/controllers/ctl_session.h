@@ -78,6 +78,11 @@ void ctl_session_clock(const struct ctl_session *s, struct xt_clock *out);
 const struct account_info *ctl_session_account(const struct ctl_session *s);
 /* Replaces the account info (after a renewal or a poll answer); the last answer's user_info follows. */
 void ctl_session_account_update(struct ctl_session *s, const struct account_info *info);
+/* Takes a fresh user_info from a screen's own login job (the player's kick check): the last answer's
+ * user_info becomes *u (copied) and the account's connection counts follow. */
+void ctl_session_user_update(struct ctl_session *s, const struct xt_user_info *u);
+/* The connection limit of the last answer (0: none, or not logged in yet). */
+int ctl_session_max_connections(const struct ctl_session *s);
 /* THE days left of the subscription at unix time now, as Home and Account show it: floor of the
  * days to exp_date (negative once expired, 0 on the last day), INT32_MAX when unlimited. */
 int ctl_session_days_left(const struct ctl_session *s, int64_t now);
@@ -91,9 +96,11 @@ bool ctl_session_sync_running(const struct ctl_session *s);
 int64_t ctl_session_tick(struct ctl_session *s, int64_t now);
 int64_t ctl_session_next_refresh(const struct ctl_session *s);
 
-/* The worker's client of the last login (NULL before one), for the screens' own worker jobs that
- * still reach it through struct app: use it on the worker only; it stays valid until ctl_jobs_free. */
-struct xt_client *ctl_session_worker_client(const struct ctl_session *s);
+/* The panels and credentials of the session (the typed or stored server first, then the provisioned
+ * panels) as a copy for a job of the screens' own: its run gets the worker's client for them with
+ * ctl_worker_client() (the one of the last login when nothing changed). *out is overwritten; it
+ * holds the password, so wipe it when done. */
+void ctl_session_panel_copy(const struct ctl_session *s, struct ctl_panel_copy *out);
 
 /* Fires the tokens of the session's jobs in flight (quit, a new login). */
 void ctl_session_cancel(struct ctl_session *s);

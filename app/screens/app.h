@@ -52,10 +52,6 @@ enum app_screen {
 	APP_SCREEN_COUNT
 };
 
-/* Transitional: the screens that still read app->playing name its type so (app_vod.c); new code
- * reads app_playing(). Goes with the copies below. */
-#define app_now_playing ctl_now_playing
-
 struct app {
 	struct app_provision prov;
 	struct app_settings settings; /* ctl_settings.h: loaded at start, saved by app_settings_save() */
@@ -63,12 +59,9 @@ struct app {
 	char cache_dir[512];
 	char assets_dir[512];
 	char locale_dir[512]; /* compiled catalogues (app/i18n) */
-	/* The login form's fields (command line, stored login, typed). The session controller keeps its
-	 * own copies (the truth, ctl_session_*); after every session result the shell copies them back
-	 * here for the screens that still read these. */
-	char server[512];
-	char username[128];
-	char password[128];
+	/* No copy of a controller's state lives here: the session (server, credentials, the last login,
+	 * the account, the daily refresh) is read through ctl_session_*, what plays through
+	 * app_playing() / ctl_playback_now(), the recall channel through ctl_lineup_recall(). */
 
 	/* UI thread */
 	struct plat_display *display;
@@ -100,25 +93,9 @@ struct app {
 	struct app_pin *pin;           /* the shared parental PIN prompt (app_pin.c), built on first use */
 	struct app_login_ui *login_ui; /* app_screen_login.c */
 	struct ui_widget *blank;       /* an empty screen shown while the others are rebuilt */
-	/* Read-only copies of the session controller's state (app->session is the truth), refreshed by
-	 * the shell after each session result, for the screens not yet reading the controller. */
-	struct xt_login login;            /* the last login answer (user_info, server_info) */
-	int64_t login_local_time;         /* our unix time when it arrived (the panel clock's skew) */
-	int64_t next_refresh;             /* app_now() of the next daily catalogue and guide refresh */
-	struct account_info account_info; /* from the last login */
-	uint32_t wake_event;              /* SDL user event that wakes the loop for task results */
-	bool logged_in;
+	uint32_t wake_event;           /* SDL user event that wakes the loop for task results */
 	bool rtl;
 	int64_t pinned_clock_ms; /* --clock: the wall clock of a headless run, 0 = real */
-	/* Transitional copies of the playback controller's state for the screens that still read them
-	 * (series, favourites, home, continue, movies, search, app_vod.c), refreshed by app_play.c after
-	 * every app_play_* call and every loop turn; read app_playing() and ctl_lineup_recall() instead.
-	 * They go once no screen reads them. */
-	struct ctl_now_playing playing;
-	struct {
-		int64_t id; /* the channel recall goes back to (ctl_lineup_recall), 0 when none */
-	} last_live;
-	int64_t resume_saved_ms; /* changes whenever a resume point is kept (s) */
 	/* Screen-private state (movies, series, search, ... screens): allocated once per app by the
 	 * screen's builder and reused when the screen is rebuilt; its class's free_state frees it at
 	 * shutdown (app_screen_state_free). */
@@ -128,10 +105,6 @@ struct app {
 	 * reaches its end (PLAYER_EV_ENDED). */
 	void (*on_playback_ended)(struct app *app);
 	struct app_loop *loop; /* app_loop.c: its wake-ups, timers and figures (NULL outside the loop) */
-
-	/* The worker's Xtream client (ctl_session_worker_client) for the screens' own app_run_bg jobs:
-	 * set on the UI thread after a login, used only inside those jobs on the worker. */
-	struct xt_client *xt;
 };
 
 /* The UI language (app/i18n, gettext): TR(app, "Live TV") is the translation of an English msgid;
@@ -145,11 +118,21 @@ struct app {
 /* Wall clock in unix seconds as the UI sees it (pinned in headless runs). */
 int64_t app_now(const struct app *app);
 
-/* Runs work(app, arg, cancel) on the background worker, then done(app, arg, rc) on the UI thread with
- * work's return value (-ECANCELED when the app shut down first). arg is owned by the callee pair. */
-typedef int (*app_bg_work_fn)(struct app *app, void *arg, const _Atomic bool *cancel);
+/* A screen's job on the background worker (ctl_jobs.h): work(w, arg, cancel) runs on the worker and
+ * sees no struct app, only arg, which holds COPIES of what it needs (ids, the panels and credentials
+ * from ctl_session_panel_copy(), the operator's config, JSON built on the UI thread); it gets its
+ * Xtream client with ctl_worker_client(w, &copy, cancel, &xt) and hands cancel to every blocking
+ * call. Then done(app, arg, rc) runs on the UI thread with work's return value, or -ECANCELED when
+ * the job was cancelled (app_bg_cancel, the screen was left) or the app shut down first: then done
+ * only frees arg and touches no UI. Other answers may arrive after the screen was rebuilt or left,
+ * so done checks app->screen_state[] before it touches a widget. arg is owned by the pair. *id (may
+ * be NULL) gets the job's id for app_bg_cancel(). Returns 0 or a negative errno (arg stays the
+ * caller's). */
+typedef int (*app_bg_work_fn)(struct ctl_worker *w, void *arg, struct plat_cancel *cancel);
 typedef void (*app_bg_done_fn)(struct app *app, void *arg, int rc);
-int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *arg);
+int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *arg, uint64_t *id);
+/* Cancels the job *id (0: none) and zeroes *id; its done still runs, with -ECANCELED. */
+void app_bg_cancel(struct app *app, uint64_t *id);
 
 /* Shows a screen, building it on first use (each screen file provides its builder below). push=false
  * replaces the whole stack (login -> home). Returns 0 or a negative errno. */
@@ -231,16 +214,17 @@ void app_screen_state_free(struct app *app);
  * and the next operator message, as a toast or a dialog (app_screen_account.c). */
 void app_account_banner(struct app *app);
 
-/* The login flow (the shell, app_ui.c, over ctl_session): hands app->server/username/password to the
- * session and logs in on the worker; on success the shell shows home (the session syncs the library
- * and the guide in the background), on failure it calls app_login_failed(). */
+/* The login flow (the shell, app_ui.c, over ctl_session): logs in on the worker with the session's
+ * server and credentials (the login form hands what the viewer typed to ctl_session_set_credentials
+ * first); on success the shell shows home (the session syncs the library and the guide in the
+ * background), on failure it calls app_login_failed(). */
 int app_session_login(struct app *app);
 /* Called every tick: the daily catalogue and guide refresh (ctl_session_tick), with its loop timer. */
 void app_session_tick(struct app *app);
 /* The viewer-facing sentence for the last login result, in the UI language (app_screen_login.c). */
 int app_login_message(const struct app *app, char *out, size_t cap);
 
-/* Implemented by the login screen: show why the last login failed (app->login) and let the viewer
+/* Implemented by the login screen: show why the last login failed (ctl_session_last_login) and let the viewer
  * retry or change the details. */
 void app_login_failed(struct app *app);
 

@@ -38,8 +38,9 @@ struct app_browser {
 	/* the details page */
 	struct app_browser_page d;
 	struct app_browser_item cur;
-	unsigned seq; /* of the last details job: older answers are dropped */
-	void *state;  /* the kind's, kind->state_size bytes */
+	unsigned seq;    /* of the last details job: older answers are dropped */
+	uint64_t job_id; /* of the last details job while it runs (cancelled when the page is left) */
+	void *state;     /* the kind's, kind->state_size bytes */
 };
 
 /* The kinds with a browser, by library kind: the route of app_browser_open_details. */
@@ -369,34 +370,50 @@ static const struct ui_list_model grid_model = {
 
 /* ---- the details job ---- */
 
+/* The worker reads only the copies here (kind is a constant record); b is for done, on the UI thread,
+ * and only once screen_state says the browser still exists. */
 struct details_job {
-	struct app_browser *b;
+	struct app_browser *b; /* done only */
+	const struct app_browser_kind *kind;
 	unsigned seq;
 	struct app_browser_item item;
+	struct ctl_panel_copy panel;                   /* the session's panels and credentials */
 	alignas(max_align_t) unsigned char kind_job[]; /* kind->job_size */
 };
 
-static int details_work(struct app *app, void *arg, const _Atomic bool *cancel)
+static void details_free(struct details_job *j)
+{
+	for (volatile unsigned char *c = (unsigned char *)&j->panel;
+	     c < (unsigned char *)&j->panel + sizeof(j->panel); c++)
+		*c = 0;
+	free(j);
+}
+
+static int details_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 {
 	struct details_job *j = arg;
-	if (!app->xt)
-		return -ENOTCONN;
-	return j->b->kind->load_details(app, &j->item, j->kind_job, cancel);
+	struct xt_client *xt = NULL;
+	int rc = j->panel.url_count ? ctl_worker_client(w, &j->panel, cancel, &xt) : -ENOTCONN;
+	if (rc < 0)
+		return rc == -EINVAL ? -ENOTCONN : rc;
+	return j->kind->load_details(xt, &j->item, j->kind_job);
 }
 
 static void details_done(struct app *app, void *arg, int rc)
 {
 	struct details_job *j = arg;
 	struct app_browser *b = j->b;
-	bool current =
-	    rc != -ECANCELED && app->screen_state[b->kind->screen] == b && j->seq == b->seq && b->d.screen;
+	enum app_screen route = j->kind->screen;
+	bool current = rc != -ECANCELED && app->screen_state[route] == b && j->seq == b->seq && b->d.screen;
+	if (app->screen_state[route] == b && j->seq == b->seq)
+		b->job_id = 0; /* the last job is over */
 	if (current && rc >= 0) {
 		ui_label_set_text(b->d.status, "");
 		b->kind->render_details(b, j->kind_job);
 	} else if (current) {
 		ui_label_set_text(b->d.status, rc == -ENOTCONN ? TR(app, b->kind->offline) : xt_strerror(rc));
 	}
-	free(j);
+	details_free(j);
 }
 
 static void details_show(struct app_browser *b, const struct app_browser_item *it)
@@ -416,10 +433,15 @@ static void details_show(struct app_browser *b, const struct app_browser_item *i
 	if (!j)
 		return;
 	j->b = b;
+	j->kind = b->kind;
 	j->seq = ++b->seq;
 	j->item = *it;
-	if (app_run_bg(app, details_work, details_done, j) < 0)
-		free(j);
+	if (ctl_session_logged_in(app->session))
+		ctl_session_panel_copy(app->session, &j->panel);
+	/* the details of the item before are of no use any more */
+	app_bg_cancel(app, &b->job_id);
+	if (app_run_bg(app, details_work, details_done, j, &b->job_id) < 0)
+		details_free(j);
 }
 
 static bool details_keys(void *user, struct ui_widget *screen, enum plat_action a)
@@ -429,6 +451,8 @@ static bool details_keys(void *user, struct ui_widget *screen, enum plat_action 
 		b->kind->play(b);
 		return true;
 	}
+	if (a == PLAT_ACT_BACK)
+		app_bg_cancel(b->app, &b->job_id); /* the viewer left the details: no answer is waited for */
 	return false;
 }
 

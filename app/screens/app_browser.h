@@ -69,9 +69,10 @@ struct app_browser_kind {
 	void (*build_details)(struct app_browser *b, const struct app_browser_page *page);
 	/* The page was reset to app_browser_item(b) and pushed: fill what is known and set the focus. */
 	void (*show_details)(struct app_browser *b);
-	/* On the worker: fetch the details of it into job (job_size bytes). Touch nothing of the UI's. */
-	int (*load_details)(struct app *app, const struct app_browser_item *it, void *job,
-			    const _Atomic bool *cancel);
+	/* On the worker: fetch the details of it (a copy) into job (job_size bytes) with xt, the
+	 * worker's client (its cancel token already set). Sees no struct app, touches nothing of the
+	 * UI's. */
+	int (*load_details)(struct xt_client *xt, const struct app_browser_item *it, void *job);
 	/* The job succeeded for the item still shown (stale and failed answers never arrive here). */
 	void (*render_details)(struct app_browser *b, void *job);
 	/* Optional: PLAY on the details page. */

@@ -283,19 +283,20 @@ static void hook_state(void *user, struct ui_ctx *ctx, json_t *o)
 {
 	struct app *app = user;
 	json_object_set_new(o, "lang", json_string(app->settings.lang));
-	json_object_set_new(o, "logged_in", json_boolean(app->logged_in));
+	json_object_set_new(o, "logged_in", json_boolean(ctl_session_logged_in(app->session)));
 	app_playback_state(app, o);
 	app_screens_report(app, o);
 	if (app->loop)
 		json_object_set_new(o, "loop",
 				    json_pack("{s:I,s:I}", "wakeups", (json_int_t)app->loop->wakeups,
 					      "longest_gap_ms", (json_int_t)app->loop->longest_gap_ms));
-	if (!app->logged_in && app->login.outcome != XT_LOGIN_OK) {
+	const struct xt_login *login = ctl_session_last_login(app->session);
+	if (!ctl_session_logged_in(app->session) && login->outcome != XT_LOGIN_OK) {
 		char msg[600];
 		app_login_message(app, msg, sizeof(msg));
-		json_object_set_new(o, "login",
-				    json_pack("{s:s,s:s}", "outcome",
-					      xt_login_outcome_name(app->login.outcome), "message", msg));
+		json_object_set_new(
+		    o, "login",
+		    json_pack("{s:s,s:s}", "outcome", xt_login_outcome_name(login->outcome), "message", msg));
 	}
 }
 

@@ -151,8 +151,8 @@ static void retry_live(struct app *app, const void *arg)
 	int rc = app_pin_play_live(app, r->stream_id, r->from, r->how);
 	if (rc < 0 && rc != -EACCES)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error
-						    : TR(app, "This channel cannot be played."),
+			      app_playing(app)->error[0] ? app_playing(app)->error
+							 : TR(app, "This channel cannot be played."),
 			      4000);
 }
 

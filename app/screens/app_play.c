@@ -3,8 +3,7 @@
  * what it needs from the app (the login and the settings as a source, the services it borrows), goes
  * through the line-up's gate for a channel (the parental lock), and shows the player screen when
  * something starts. Also the loop's per-wake-up call, which arms the loop's timer for the
- * controller's next deadline, and, until every screen reads app_playing(), the copies of the
- * controller's state in struct app. */
+ * controller's next deadline. What plays is read from the controller (app_playing()), never copied. */
 #include "app.h"
 #include "app_loop.h"
 
@@ -34,37 +33,31 @@ static struct ctl_playback *bind(struct app *app)
 	return app->playback;
 }
 
+/* The session's login (base URL, formats, clock) and credentials, borrowed for the start only. */
 static struct ctl_playback_source source(const struct app *app)
 {
-	struct ctl_playback_source s = { .panel = { app->login.base, app->username, app->password },
-					 .formats = app->login.user.formats,
+	const struct ctl_session *ss = app->session;
+	const struct xt_login *l = ctl_session_last_login(ss);
+	struct ctl_playback_source s = { .panel = { l->base, ctl_session_username(ss),
+						    ctl_session_password(ss) },
+					 .formats = l->user.formats,
 					 .prefer_hls = strcmp(app->settings.live_format, "m3u8") == 0,
 					 .audio_lang = app->settings.audio_lang,
 					 .sub_lang = app->settings.sub_lang };
-	xt_clock_from_server(&app->login.server, app->login_local_time, &s.clock);
+	ctl_session_clock(ss, &s.clock);
 	return s;
-}
-
-/* The transitional copies in struct app (app.h). */
-static void mirror(struct app *app)
-{
-	app->playing = *ctl_playback_now(app->playback);
-	app->last_live.id = app->lineup ? ctl_lineup_recall(app->lineup) : 0;
-	app->resume_saved_ms = ctl_playback_resume_saved_ms(app->playback) / 1000;
 }
 
 /* The lock held it: the caller asks for the PIN; screens that only show the sentence show this. */
 static int locked(struct app *app)
 {
 	ctl_playback_set_error(app->playback, TR(app, "This channel is locked."));
-	mirror(app);
 	return -EACCES;
 }
 
 /* After a start: the player screen shows what opened (or why it did not). */
 static int started(struct app *app, int rc)
 {
-	mirror(app);
 	return rc < 0 ? rc : app_show(app, APP_SCREEN_PLAYER, true);
 }
 
@@ -129,7 +122,6 @@ int app_play_seek(struct app *app, int64_t position_ms)
 void app_play_stop(struct app *app)
 {
 	ctl_playback_stop(bind(app));
-	mirror(app);
 }
 
 const struct ctl_now_playing *app_playing(const struct app *app)
@@ -141,7 +133,6 @@ const struct ctl_now_playing *app_playing(const struct app *app)
 static void ended(void *user)
 {
 	struct app *app = user;
-	mirror(app);
 	if (app->on_playback_ended)
 		app->on_playback_ended(app);
 }
@@ -171,7 +162,6 @@ void app_playback_tick(struct app *app)
 	if (!app->playback)
 		return;
 	ctl_playback_tick(bind(app));
-	mirror(app);
 	int ms = ctl_playback_next_deadline_ms(app->playback);
 	if (ms >= 0)
 		app_loop_timer_at(app, (int64_t)plat_clock_mono_ms() + ms);

@@ -13,7 +13,6 @@
 #include "plat_log.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +31,14 @@ enum info_row {
 };
 enum action { ACT_RENEW, ACT_VOUCHER, ACT_MESSAGES, ACT_SUPPORT, ACT_COUNT };
 
+/* UI thread only: the poll job gets copies (due time, panels) and is cancelled by its id. */
 struct poll_state {
-	_Atomic bool stop;  /* the UI closed the QR: the job ends at its next slice */
+	bool on;            /* the QR is shown: polling goes on */
+	uint64_t job;       /* the poll job queued or running, 0 = none */
+	unsigned gen;       /* bumped by poll_stop: an answer of an older job is dropped */
 	uint64_t due_ms;    /* mono time of the next login */
 	uint64_t until_ms;  /* give up then */
 	int64_t exp_before; /* the expiry the viewer is renewing */
-	bool running;       /* UI thread: a job is queued or running */
 };
 
 struct account_ui {
@@ -52,6 +53,8 @@ struct account_ui {
 	/* voucher */
 	struct ui_widget *voucher, *voucher_kb, *voucher_status;
 	bool redeeming;
+	uint64_t fetch_job; /* the messages fetch, cancelled when the viewer leaves the screen */
+	unsigned fetch_gen; /* bumped when it is cancelled: a late answer is dropped */
 };
 
 /* ---- the account service on the worker ---- */
@@ -87,12 +90,16 @@ static void op_close(struct store **st, struct account **acc)
 	store_close(st);
 }
 
-/* A renewal or a poll changed the subscription: the session keeps it, the copies follow. */
+/* A renewal or a poll changed the subscription: the session keeps it (the one copy). */
 static void session_account_set(struct app *app, const struct account_info *info)
 {
 	ctl_session_account_update(app->session, info);
-	app->account_info = *info;
-	app->login.user.exp_date = info->exp_date;
+}
+
+static void wipe(void *p, size_t n)
+{
+	for (volatile unsigned char *c = p; n--; c++)
+		*c = 0;
 }
 
 /* ---- text ---- */
@@ -258,26 +265,46 @@ static int qr_label(void *user, size_t i, char *buf, size_t cap)
 static const struct ui_list_model qr_model = { .count = qr_count, .draw = qr_draw, .label = qr_label };
 
 struct poll_job {
-	struct account_ui *a;
+	struct account_ui *a;        /* done only (UI thread) */
+	struct ctl_panel_copy panel; /* the session's panels and credentials */
+	uint64_t due_ms;             /* mono time of the login */
+	unsigned gen;                /* a->poll.gen when queued */
 	struct xt_login login;
 	bool polled;
 };
 
-/* Worker: waits for the next poll in short slices, giving the worker back to other tasks whenever
- * some wait (the done callback queues this job again), then logs in once. */
-static int poll_work(struct app *app, void *arg, const _Atomic bool *cancel)
+static void poll_free(struct poll_job *j)
+{
+	wipe(&j->panel, sizeof(j->panel));
+	free(j);
+}
+
+/* Worker: waits for the next poll in short slices (a cancel wakes it at once), giving the worker back
+ * to other tasks whenever some wait (the done callback queues this job again), then logs in once. */
+static int poll_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 {
 	struct poll_job *j = arg;
-	struct poll_state *p = &j->a->poll;
-	while (!atomic_load(cancel) && !atomic_load(&p->stop) && plat_clock_mono_ms() < p->due_ms) {
-		if (plat_tasks_pending(app->tasks) > 1)
+	while (!plat_cancel_fired(cancel) && plat_clock_mono_ms() < j->due_ms) {
+		if (ctl_worker_others_waiting(w) > 0)
 			return 0;
-		plat_clock_sleep_ms(100);
+		plat_cancel_sleep_ms(cancel, 100);
 	}
-	if (atomic_load(cancel) || atomic_load(&p->stop) || !app->xt)
-		return 0;
+	if (plat_cancel_fired(cancel))
+		return -ECANCELED;
+	struct xt_client *xt = NULL;
+	int rc = ctl_worker_client(w, &j->panel, cancel, &xt);
+	if (rc < 0)
+		return rc;
 	j->polled = true;
-	return xt_client_login(app->xt, &j->login);
+	return xt_client_login(xt, &j->login);
+}
+
+/* The viewer left the QR code (BACK, Done, another route, a rebuild): no more logins. */
+static void poll_stop(struct account_ui *a)
+{
+	a->poll.on = false;
+	a->poll.gen++;
+	app_bg_cancel(a->app, &a->poll.job);
 }
 
 static void poll_start(struct account_ui *a);
@@ -300,9 +327,17 @@ static void poll_done(struct app *app, void *arg, int rc)
 {
 	struct poll_job *j = arg;
 	struct account_ui *a = j->a;
-	a->poll.running = false;
-	if (rc == -ECANCELED || atomic_load(&a->poll.stop)) {
-		free(j);
+	/* a job that finished just before poll_stop cancelled it still answers: drop it */
+	if (rc == -ECANCELED || app->screen_state[APP_SCREEN_ACCOUNT] != a || j->gen != a->poll.gen) {
+		poll_free(j);
+		return;
+	}
+	a->poll.job = 0;
+	/* the QR code is no longer what the viewer sees (HOME went past it): stop asking */
+	if (a->poll.on && ui_screen_top(app->ui) != a->renew)
+		a->poll.on = false;
+	if (!a->poll.on) {
+		poll_free(j);
 		return;
 	}
 	if (j->polled) {
@@ -313,8 +348,9 @@ static void poll_done(struct app *app, void *arg, int rc)
 			info.status = account_status_from_text(j->login.user.status_text);
 			snprintf(info.status_text, sizeof(info.status_text), "%s", j->login.user.status_text);
 			session_account_set(app, &info);
+			a->poll.on = false;
 			renewed(a, j->login.user.exp_date);
-			free(j);
+			poll_free(j);
 			return;
 		}
 		char at[32], msg[200];
@@ -323,8 +359,9 @@ static void poll_done(struct app *app, void *arg, int rc)
 			 TR(app, "checked"), at);
 		ui_label_set_text(a->renew_status, msg);
 	}
-	free(j);
+	poll_free(j);
 	if (plat_clock_mono_ms() >= a->poll.until_ms) {
+		a->poll.on = false;
 		ui_label_set_text(
 		    a->renew_status,
 		    TR(app, "Stopped checking after 10 minutes. Open this page again after paying."));
@@ -335,31 +372,31 @@ static void poll_done(struct app *app, void *arg, int rc)
 
 static void poll_start(struct account_ui *a)
 {
-	if (a->poll.running)
+	if (a->poll.job || !a->poll.on)
 		return;
 	struct poll_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return;
 	j->a = a;
-	a->poll.running = true;
-	if (app_run_bg(a->app, poll_work, poll_done, j) < 0) {
-		a->poll.running = false;
-		free(j);
-	}
+	j->due_ms = a->poll.due_ms;
+	j->gen = a->poll.gen;
+	ctl_session_panel_copy(a->app->session, &j->panel);
+	if (app_run_bg(a->app, poll_work, poll_done, j, &a->poll.job) < 0)
+		poll_free(j);
 }
 
 static bool renew_keys(void *user, struct ui_widget *screen, enum plat_action a)
 {
 	struct account_ui *ac = user;
 	if (a == PLAT_ACT_BACK)
-		atomic_store(&ac->poll.stop, true); /* the screen pops after this hook */
+		poll_stop(ac); /* the screen pops after this hook */
 	return false;
 }
 
 static void renew_close(void *user, struct ui_widget *w)
 {
 	struct account_ui *a = user;
-	atomic_store(&a->poll.stop, true);
+	poll_stop(a);
 	if (ui_screen_top(a->app->ui) == a->renew)
 		ui_screen_pop(a->app->ui);
 }
@@ -383,7 +420,8 @@ static void renew_open(struct account_ui *a)
 			  TR(app, "Scan the code with your phone and pay: this page notices the renewal."));
 	ui_list_refresh(a->qr_view);
 	ui_screen_push(app->ui, a->renew);
-	atomic_store(&a->poll.stop, false);
+	poll_stop(a); /* a poll of an earlier visit */
+	a->poll.on = true;
 	a->poll.exp_before = ctl_session_account(app->session)->exp_date;
 	a->poll.due_ms = plat_clock_mono_ms() + POLL_EVERY_MS;
 	a->poll.until_ms = plat_clock_mono_ms() + POLL_FOR_MS;
@@ -423,13 +461,13 @@ static void build_renew(struct account_ui *a)
 /* ---- vouchers ---- */
 
 struct voucher_job {
-	struct account_ui *a;
+	struct account_ui *a; /* done only */
 	struct op_config op;
 	char code[64];
 	struct account_voucher_outcome out;
 };
 
-static int voucher_work(struct app *app, void *arg, const _Atomic bool *cancel)
+static int voucher_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 {
 	struct voucher_job *j = arg;
 	struct store *st = NULL;
@@ -463,11 +501,12 @@ static void voucher_done(struct app *app, void *arg, int rc)
 {
 	struct voucher_job *j = arg;
 	struct account_ui *a = j->a;
-	a->redeeming = false;
 	if (rc == -ECANCELED || app->screen_state[APP_SCREEN_ACCOUNT] != a) {
+		wipe(&j->op, sizeof(j->op));
 		free(j);
 		return;
 	}
+	a->redeeming = false;
 	char msg[400];
 	if (rc < 0) {
 		snprintf(msg, sizeof(msg), "%s",
@@ -493,6 +532,7 @@ static void voucher_done(struct app *app, void *arg, int rc)
 	}
 	ui_label_set_text(a->voucher_status, msg);
 	ui_toast_show(app->ui, msg, 6000);
+	wipe(&j->op, sizeof(j->op));
 	free(j);
 }
 
@@ -512,8 +552,10 @@ static void voucher_entered(void *user, struct ui_widget *w, const char *text)
 	snprintf(j->code, sizeof(j->code), "%s", text);
 	a->redeeming = true;
 	ui_label_set_text(a->voucher_status, TR(app, "Checking the voucher…"));
-	if (app_run_bg(app, voucher_work, voucher_done, j) < 0) {
+	/* not cancelled when the viewer leaves: the operator may apply it, and the session must hear */
+	if (app_run_bg(app, voucher_work, voucher_done, j, NULL) < 0) {
 		a->redeeming = false;
+		wipe(&j->op, sizeof(j->op));
 		free(j);
 	}
 }
@@ -541,12 +583,13 @@ static void build_voucher(struct account_ui *a)
 /* ---- messages and support ---- */
 
 struct fetch_job {
-	struct account_ui *a;
+	struct account_ui *a; /* done only */
 	struct op_config op;
 	int64_t now;
+	unsigned gen; /* a->fetch_gen when queued */
 };
 
-static int fetch_work(struct app *app, void *arg, const _Atomic bool *cancel)
+static int fetch_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 {
 	struct fetch_job *j = arg;
 	struct store *st = NULL;
@@ -556,6 +599,12 @@ static int fetch_work(struct app *app, void *arg, const _Atomic bool *cancel)
 		rc = account_messages_fetch(acc, j->now);
 	op_close(&st, &acc);
 	return rc;
+}
+
+static void fetch_cancel(struct account_ui *a)
+{
+	a->fetch_gen++;
+	app_bg_cancel(a->app, &a->fetch_job);
 }
 
 struct shown_message {
@@ -593,24 +642,27 @@ static bool message_show(struct app *app)
 static void fetch_done(struct app *app, void *arg, int rc)
 {
 	struct fetch_job *j = arg;
-	bool shown = rc != -ECANCELED && app->screen_state[APP_SCREEN_ACCOUNT] == j->a && message_show(app);
-	if (rc != -ECANCELED && !shown)
+	struct account_ui *a = j->a;
+	bool ours = rc != -ECANCELED && app->screen_state[APP_SCREEN_ACCOUNT] == a && j->gen == a->fetch_gen;
+	if (ours)
+		a->fetch_job = 0;
+	if (ours && !message_show(app))
 		ui_toast_show(app->ui,
 			      rc == -ENOTSUP ? TR(app, "Your provider sends no messages to the box.")
 			      : rc < 0       ? TR(app, "Messages could not be fetched. Try again later.")
 					     : TR(app, "No new messages."),
 			      4000);
+	wipe(&j->op, sizeof(j->op));
 	free(j);
 }
 
 struct ticket_job {
-	struct account_ui *a;
 	struct op_config op;
-	json_t *diagnostics;
+	json_t *diagnostics; /* built on the UI thread (app_vod_diagnostics); the job's own */
 	struct account_ticket ticket;
 };
 
-static int ticket_work(struct app *app, void *arg, const _Atomic bool *cancel)
+static int ticket_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 {
 	struct ticket_job *j = arg;
 	struct store *st = NULL;
@@ -646,6 +698,7 @@ static void ticket_done(struct app *app, void *arg, int rc)
 		ui_toast_show(app->ui, msg, 8000);
 	}
 	json_decref(j->diagnostics);
+	wipe(&j->op, sizeof(j->op));
 	free(j);
 }
 
@@ -658,11 +711,12 @@ static void support_answer(void *user, int button)
 	struct ticket_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return;
-	j->a = a;
 	op_config_fill(app, &j->op);
 	j->diagnostics = app_vod_diagnostics(app);
-	if (app_run_bg(app, ticket_work, ticket_done, j) < 0) {
+	/* a request the viewer asked for: it goes even when they leave the screen (quit cancels it) */
+	if (app_run_bg(app, ticket_work, ticket_done, j, NULL) < 0) {
 		json_decref(j->diagnostics);
+		wipe(&j->op, sizeof(j->op));
 		free(j);
 		return;
 	}
@@ -724,8 +778,12 @@ static void actions_activate(void *user, size_t i)
 		j->a = a;
 		op_config_fill(app, &j->op);
 		j->now = app_now(app);
-		if (app_run_bg(app, fetch_work, fetch_done, j) < 0)
+		fetch_cancel(a);
+		j->gen = a->fetch_gen;
+		if (app_run_bg(app, fetch_work, fetch_done, j, &a->fetch_job) < 0) {
+			wipe(&j->op, sizeof(j->op));
 			free(j);
+		}
 	} else {
 		const char *buttons[] = { TR(app, "Send"), TR(app, "Cancel") };
 		ui_dialog_open(app->ui, TR(app, "Ask for help"),
@@ -742,6 +800,15 @@ static const struct ui_list_model actions_model = {
 
 /* ---- the screen ---- */
 
+/* BACK leaves the account screen: a messages fetch on its way would open a dialog elsewhere. */
+static bool account_keys(void *user, struct ui_widget *screen, enum plat_action act)
+{
+	struct account_ui *a = user;
+	if (act == PLAT_ACT_BACK)
+		fetch_cancel(a);
+	return false;
+}
+
 static void account_free(void *p)
 {
 	free(p);
@@ -757,7 +824,9 @@ static struct ui_widget *build(struct app *app)
 		app->screen_state[APP_SCREEN_ACCOUNT] = a;
 	}
 	/* a rebuild (language switch): the old renewal and voucher screens go; a running poll stops */
-	atomic_store(&a->poll.stop, true);
+	a->app = app;
+	poll_stop(a);
+	fetch_cancel(a);
 	if (a->renew && a->renew != ui_screen_top(app->ui))
 		ui_screen_destroy(&a->renew);
 	if (a->voucher && a->voucher != ui_screen_top(app->ui))
@@ -769,6 +838,7 @@ static struct ui_widget *build(struct app *app)
 	if (!s)
 		return NULL;
 	app_vod_header(app, s, TR(app, "Account"));
+	ui_screen_on_action(s, account_keys, a);
 	a->actions = ui_list_create(s, (struct ui_rect){ 60, 140, 520, 400 }, &actions_model, a, 96);
 	ui_widget_set_id(a->actions, "actions");
 	a->info = ui_list_create(s, (struct ui_rect){ 620, 140, 1240, 7 * 90 }, &info_model, a, 90);

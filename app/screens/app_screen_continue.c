@@ -98,8 +98,8 @@ static int by_when(const void *a, const void *b)
 
 static void cont_load(struct cont *c)
 {
-	c->loaded_session = c->app->playing.session;
-	c->loaded_saved = c->app->resume_saved_ms;
+	c->loaded_session = app_playing(c->app)->session;
+	c->loaded_saved = ctl_playback_resume_saved_ms(c->app->playback);
 	c->n = 0;
 	static const enum library_kind kinds[] = { LIBRARY_VOD, LIBRARY_EPISODE };
 	for (size_t k = 0; k < 2; k++) {
@@ -127,7 +127,8 @@ static void clamp_later(void *user)
 static size_t cont_count(void *user)
 {
 	struct cont *c = user;
-	if (c->loaded_session != c->app->playing.session || c->loaded_saved != c->app->resume_saved_ms) {
+	if (c->loaded_session != app_playing(c->app)->session ||
+	    c->loaded_saved != ctl_playback_resume_saved_ms(c->app->playback)) {
 		struct ui_widget *list = c->list;
 		c->list = NULL; /* no refresh from inside a draw */
 		cont_load(c);
@@ -219,7 +220,8 @@ static void cont_play(struct app *app, const struct entry *entry)
 	}
 	if (rc < 0)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error : TR(app, "This cannot be played."),
+			      app_playing(app)->error[0] ? app_playing(app)->error
+							 : TR(app, "This cannot be played."),
 			      4000);
 }
 

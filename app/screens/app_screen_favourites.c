@@ -116,7 +116,8 @@ static void favs_activate(void *user, size_t i)
 					 : app_series_open(app, v.id);
 	if (rc < 0 && rc != -EACCES)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error : TR(app, "This cannot be opened."),
+			      app_playing(app)->error[0] ? app_playing(app)->error
+							 : TR(app, "This cannot be opened."),
 			      4000);
 }
 

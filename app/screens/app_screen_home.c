@@ -79,8 +79,6 @@ static bool home_keys(void *user, struct ui_widget *screen, enum plat_action a)
 	if (a == PLAT_ACT_RECALL) {
 		/* the channel before the current one, through the gate: it may have been locked since */
 		int64_t id = ctl_lineup_recall(app->lineup);
-		if (!id)
-			id = app->last_live.id;
 		if (id)
 			app_pin_play_live(app, id, CTL_ZAP_RECALL, "recall");
 		return id != 0;

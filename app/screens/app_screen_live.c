@@ -496,8 +496,8 @@ static bool number_commit(struct app_live *l)
 	int rc = app_pin_play_live(app, id, CTL_ZAP_NUMBER, "number");
 	if (rc < 0 && rc != -EACCES)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error
-						    : TR(app, "This channel cannot be played."),
+			      app_playing(app)->error[0] ? app_playing(app)->error
+							 : TR(app, "This channel cannot be played."),
 			      3000);
 	return true;
 }

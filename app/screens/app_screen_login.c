@@ -13,23 +13,37 @@
 
 enum field { FIELD_SERVER, FIELD_USER, FIELD_PASS };
 
+/* What the viewer types lives here until sign-in hands it to the session (ctl_session_set_credentials):
+ * the session's copies are the truth; the form starts from them on its first build. */
 struct app_login_ui {
 	struct app *app;
 	struct ui_widget *screen, *fields[3], *status, *spinner, *sign_in;
 	struct ui_widget *kb_screen, *kb;
 	enum field editing;
+	char server[512];
+	char username[128];
+	char password[128];
 };
 
-static const char *field_value(const struct app *app, enum field f)
+static char *field_buf(struct app_login_ui *l, enum field f, size_t *cap)
 {
-	return f == FIELD_SERVER ? app->server : f == FIELD_USER ? app->username : app->password;
+	if (f == FIELD_SERVER)
+		return *cap = sizeof(l->server), l->server;
+	if (f == FIELD_USER)
+		return *cap = sizeof(l->username), l->username;
+	return *cap = sizeof(l->password), l->password;
+}
+
+static const char *field_value(const struct app_login_ui *l, enum field f)
+{
+	return f == FIELD_SERVER ? l->server : f == FIELD_USER ? l->username : l->password;
 }
 
 static void field_label(const struct app_login_ui *l, enum field f, char *out, size_t cap)
 {
 	const struct app *app = l->app;
 	static const char *const labels[] = { N_("Server"), N_("Username"), N_("Password") };
-	const char *v = field_value(app, f);
+	const char *v = field_value(l, f);
 	char shown[160];
 	if (f == FIELD_PASS && v[0]) {
 		size_t n = strlen(v) < sizeof(shown) - 1 ? strlen(v) : sizeof(shown) - 1;
@@ -54,10 +68,8 @@ static void keyboard_done(void *user, struct ui_widget *w, const char *utf8)
 {
 	struct app_login_ui *l = user;
 	struct app *app = l->app;
-	char *dst = l->editing == FIELD_SERVER ? app->server
-		    : l->editing == FIELD_USER ? app->username
-					       : app->password;
-	size_t cap = l->editing == FIELD_SERVER ? sizeof(app->server) : sizeof(app->username);
+	size_t cap = 0;
+	char *dst = field_buf(l, l->editing, &cap);
 	snprintf(dst, cap, "%s", utf8);
 	refresh_fields(l);
 	ui_screen_pop(app->ui);
@@ -71,7 +83,7 @@ static void edit_field(void *user, struct ui_widget *w)
 	for (int f = 0; f < 3; f++)
 		if (l->fields[f] == w)
 			l->editing = (enum field)f;
-	ui_keyboard_set_text(l->kb, field_value(app, l->editing));
+	ui_keyboard_set_text(l->kb, field_value(l, l->editing));
 	ui_keyboard_set_secret(l->kb, l->editing == FIELD_PASS);
 	ui_keyboard_set_layout(l->kb, UI_KB_LATIN); /* URLs and credentials are Latin */
 	ui_screen_push(app->ui, l->kb_screen);
@@ -82,10 +94,11 @@ static void sign_in(void *user, struct ui_widget *w)
 {
 	struct app_login_ui *l = user;
 	struct app *app = l->app;
-	if (!app->server[0] || !app->username[0] || !app->password[0]) {
+	if (!l->server[0] || !l->username[0] || !l->password[0]) {
 		ui_label_set_text(l->status, TR(app, "Enter the server, your username and your password."));
 		return;
 	}
+	ctl_session_set_credentials(app->session, l->server, l->username, l->password);
 	ui_label_set_text(l->status, TR(app, "Signing in…"));
 	ui_widget_set_visible(l->spinner, true);
 	if (app_session_login(app) < 0) {
@@ -211,6 +224,9 @@ static struct ui_widget *build(struct app *app)
 		l = app->login_ui = calloc(1, sizeof(*l));
 		if (!l)
 			return NULL;
+		snprintf(l->server, sizeof(l->server), "%s", ctl_session_server(app->session));
+		snprintf(l->username, sizeof(l->username), "%s", ctl_session_username(app->session));
+		snprintf(l->password, sizeof(l->password), "%s", ctl_session_password(app->session));
 	}
 	l->app = app;
 	const struct ui_theme *t = ui_ctx_theme(app->ui);
@@ -243,8 +259,9 @@ static struct ui_widget *build(struct app *app)
 	l->status = ui_label_create(s, (struct ui_rect){ 260, 860, 1400, 180 }, "", &body);
 	ui_widget_set_id(l->status, "status");
 	l->spinner = ui_spinner_create(s, (struct ui_rect){ 920, 780, 80, 80 });
-	ui_widget_set_visible(l->spinner, app->username[0] && app->password[0]);
-	if (l->spinner && app->username[0] && app->password[0])
+	bool signing_in = l->username[0] && l->password[0]; /* the shell logs in at once then */
+	ui_widget_set_visible(l->spinner, signing_in);
+	if (l->spinner && signing_in)
 		ui_label_set_text(l->status, TR(app, "Signing in…"));
 	refresh_fields(l);
 	ui_screen_destroy(&l->kb_screen); /* from an earlier build (a language switch) */

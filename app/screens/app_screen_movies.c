@@ -46,10 +46,9 @@ static int info_cb(void *ud, const struct xt_vod_info *v)
 	return 0;
 }
 
-static int movie_load(struct app *app, const struct app_browser_item *it, void *job,
-		      const _Atomic bool *cancel)
+static int movie_load(struct xt_client *xt, const struct app_browser_item *it, void *job)
 {
-	return xt_client_vod_info(app->xt, it->id, info_cb, job);
+	return xt_client_vod_info(xt, it->id, info_cb, job);
 }
 
 /* ---- the details page ---- */
@@ -185,8 +184,8 @@ static void movie_start(struct app_browser *b, bool from_start)
 	app->on_playback_ended = NULL;
 	if (app_play_vod(app, mv->id, m->ext, mv->name) < 0)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error
-						    : TR(app, "This movie cannot be played."),
+			      app_playing(app)->error[0] ? app_playing(app)->error
+							 : TR(app, "This movie cannot be played."),
 			      4000);
 	ui_list_set_index(m->actions, 0);
 }

@@ -60,6 +60,8 @@ struct app_player_ui {
 	int shown_session;  /* the session the overlays were prepared for */
 	int64_t shown_id;   /* and its stream */
 	bool kick_checking; /* a login is on its way to the panel */
+	uint64_t kick_job;  /* its job id (cancelled when the viewer leaves the player) */
+	unsigned kick_gen;  /* bumped on leaving: the answer of an older check is dropped */
 	bool kicked;        /* another device holds the connections: do not reconnect */
 	int64_t kicked_id;  /* the channel to retry with OK */
 	int64_t last_clock; /* the minute the clock shows */
@@ -435,35 +437,46 @@ static void digit_typed(struct app_player_ui *p, int digit)
 /* ---- the max-connections kick ---- */
 
 struct kick_job {
+	struct ctl_panel_copy panel; /* the session's panels and credentials */
 	struct xt_login login;
 	int64_t stream_id;
 	int session;
+	unsigned gen; /* p->kick_gen when queued */
 };
 
-static int kick_work(struct app *app, void *arg, const _Atomic bool *cancel)
+static void kick_free(struct kick_job *j)
+{
+	for (volatile unsigned char *c = (unsigned char *)&j->panel;
+	     c < (unsigned char *)&j->panel + sizeof(j->panel); c++)
+		*c = 0;
+	free(j);
+}
+
+/* Worker: one login with the job's copy of the credentials (the worker's client of the session). */
+static int kick_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 {
 	struct kick_job *j = arg;
-	if (!app->xt)
-		return -ENOTCONN;
-	return xt_client_login(app->xt, &j->login);
+	struct xt_client *xt = NULL;
+	int rc = ctl_worker_client(w, &j->panel, cancel, &xt);
+	if (rc < 0)
+		return rc == -EINVAL ? -ENOTCONN : rc;
+	return xt_client_login(xt, &j->login);
 }
 
 static void kick_done(struct app *app, void *arg, int rc)
 {
 	struct kick_job *j = arg;
 	struct app_player_ui *p = pui(app);
-	if (p)
-		p->kick_checking = false;
-	if (rc == -ECANCELED || !p) {
-		free(j);
+	/* a check that finished just before the viewer left still answers: drop it */
+	if (rc == -ECANCELED || !p || j->gen != p->kick_gen) {
+		kick_free(j);
 		return;
 	}
+	p->kick_checking = false;
+	p->kick_job = 0;
 	const struct xt_user_info *u = &j->login.user;
-	if (rc == 0) {
-		app->login.user = *u;
-		app->account_info.active_cons = (int)u->active_cons;
-		app->account_info.max_connections = (int)u->max_connections;
-	}
+	if (rc == 0)
+		ctl_session_user_update(app->session, u);
 	bool still_ours = now_playing(app)->session == 0 && p->shown_session == j->session;
 	if (rc == 0 && u->max_connections > 0 && u->active_cons >= u->max_connections) {
 		plat_log_info("player",
@@ -482,7 +495,7 @@ static void kick_done(struct app *app, void *arg, int rc)
 		/* the connection was free again: a network hiccup, not a kick */
 		zap(p, j->stream_id, CTL_ZAP_LIST, "reconnect");
 	}
-	free(j);
+	kick_free(j);
 }
 
 /* The panel closed the stream of an account with a connection limit: stop before the player
@@ -490,11 +503,14 @@ static void kick_done(struct app *app, void *arg, int rc)
 static void kick_check(struct app_player_ui *p)
 {
 	struct app *app = p->app;
-	if (p->kick_checking || app->login.user.max_connections <= 0 || !app->xt)
+	if (p->kick_checking || ctl_session_max_connections(app->session) <= 0 ||
+	    !ctl_session_logged_in(app->session))
 		return;
 	struct kick_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return;
+	ctl_session_panel_copy(app->session, &j->panel);
+	j->gen = p->kick_gen;
 	const struct ctl_now_playing *pl = now_playing(app);
 	j->stream_id = pl->id;
 	j->session = pl->session;
@@ -502,15 +518,25 @@ static void kick_check(struct app_player_ui *p)
 	app_play_stop(app);
 	p->shown_session = j->session;
 	if (catchup) {
-		free(j);
+		kick_free(j);
 		return;
 	}
-	if (app_run_bg(app, kick_work, kick_done, j) < 0) {
-		free(j);
+	if (app_run_bg(app, kick_work, kick_done, j, &p->kick_job) < 0) {
+		kick_free(j);
 		return;
 	}
 	p->kick_checking = true;
 	show_message(p, TR(app, "The stream stopped. Checking your subscription..."));
+}
+
+/* The viewer leaves the player: playback stops and a kick check on its way is of no use any more
+ * (its done gets -ECANCELED). */
+static void player_leave(struct app_player_ui *p)
+{
+	p->kick_gen++;
+	app_bg_cancel(p->app, &p->kick_job);
+	p->kick_checking = false;
+	app_play_stop(p->app);
 }
 
 /* The listener's on_event: one event of the current session, already in ctl_playback_now(). */
@@ -525,7 +551,7 @@ static void on_player_event(void *user, const struct player_event *ev)
 	case PLAYER_EV_ERROR:
 		/* a live stream that played and that the panel then closes or refuses (HLS answers 403
 		 * once kicked); one that never played is simply not available */
-		if (is_live(app) && app->login.user.max_connections > 0 && pl->first_frame_ms > 0 &&
+		if (is_live(app) && ctl_session_max_connections(app->session) > 0 && pl->first_frame_ms > 0 &&
 		    (!ev->u.error.fatal || ev->u.error.http_status == 403 ||
 		     ev->u.error.http_status == 401)) {
 			kick_check(p);
@@ -779,13 +805,13 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 		seek_by(p, -SEEK_STEP_MS);
 		return true;
 	case PLAT_ACT_STOP:
-		app_play_stop(app);
+		player_leave(p);
 		ui_screen_pop(app->ui);
 		return true;
 	case PLAT_ACT_BACK:
 		if (overlays_hide(p))
 			return true;
-		app_play_stop(app);
+		player_leave(p);
 		return false; /* the toolkit pops the screen */
 	default:
 		return false;

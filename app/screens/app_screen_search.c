@@ -242,7 +242,8 @@ static void results_activate(void *user, size_t i)
 	}
 	if (rc < 0 && rc != -EACCES)
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error : TR(app, "This cannot be opened."),
+			      app_playing(app)->error[0] ? app_playing(app)->error
+							 : TR(app, "This cannot be opened."),
 			      4000);
 }
 

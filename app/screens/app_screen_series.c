@@ -186,8 +186,8 @@ static void play_episode(struct app_browser *b, const struct app_vod_episode *e)
 	app_vod_episode_remember(app, &ep);
 	if (app_play_episode(app, ep.id, ep.ext, name) < 0) {
 		ui_toast_show(app->ui,
-			      app->playing.error[0] ? app->playing.error
-						    : TR(app, "This episode cannot be played."),
+			      app_playing(app)->error[0] ? app_playing(app)->error
+							 : TR(app, "This episode cannot be played."),
 			      4000);
 		return;
 	}
@@ -260,7 +260,7 @@ static void series_ended(struct app *app)
 	if (!b)
 		return;
 	struct series *s = series_of(b);
-	if (s->offering || !s->loaded || strcmp(app->playing.episode_id, s->playing.id) != 0)
+	if (s->offering || !s->loaded || strcmp(app_playing(app)->episode_id, s->playing.id) != 0)
 		return;
 	const struct app_vod_episode *next = episode_after(s, s->playing.id);
 	if (!next) {
@@ -336,8 +336,7 @@ static int season_order(const void *a, const void *b)
 	return x->number < y->number ? -1 : x->number > y->number;
 }
 
-static int series_load(struct app *app, const struct app_browser_item *it, void *job,
-		       const _Atomic bool *cancel)
+static int series_load(struct xt_client *xt, const struct app_browser_item *it, void *job)
 {
 	struct series_job *j = job;
 	j->id = it->id;
@@ -345,7 +344,7 @@ static int series_load(struct app *app, const struct app_browser_item *it, void 
 	static const struct xt_series_visitor v = { .info = info_info,
 						    .season = info_season,
 						    .episode = info_episode };
-	int rc = xt_client_series_info(app->xt, j->id, &v, j);
+	int rc = xt_client_series_info(xt, j->id, &v, j);
 	if (rc < 0)
 		return rc;
 	struct series_info *i = &j->info;

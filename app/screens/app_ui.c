@@ -39,19 +39,17 @@ int64_t app_now(const struct app *app)
 /* ---- background work ---- */
 
 struct bg_job {
-	struct app *app; /* handed to work(), which predates the jobs module (see app_run_bg) */
+	struct app *app; /* for done only (UI thread): bg_run never reads it */
 	app_bg_work_fn work;
 	app_bg_done_fn done;
 	void *arg;
 };
 
-/* The screens' own jobs reach the Xtream client through app->xt: the worker's client gets this job's
- * token for the duration, so a cancel stops a transfer blocked in curl. */
+/* The worker side sees the job's own copies only (app.h: app_run_bg). */
 static int bg_run(struct ctl_worker *w, void *p, struct plat_cancel *cancel)
 {
 	struct bg_job *j = p;
-	ctl_worker_client_last(w, cancel);
-	return j->work(j->app, j->arg, plat_cancel_flag(cancel));
+	return j->work(w, j->arg, cancel);
 }
 
 static void bg_done(void *p, int rc)
@@ -62,16 +60,26 @@ static void bg_done(void *p, int rc)
 	free(j);
 }
 
-int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *arg)
+int app_run_bg(struct app *app, app_bg_work_fn work, app_bg_done_fn done, void *arg, uint64_t *id)
 {
+	if (id)
+		*id = 0;
 	struct bg_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return -ENOMEM;
 	*j = (struct bg_job){ .app = app, .work = work, .done = done, .arg = arg };
-	int rc = ctl_jobs_submit(app->jobs, bg_run, bg_done, j, NULL);
+	int rc = ctl_jobs_submit(app->jobs, bg_run, bg_done, j, id);
 	if (rc < 0)
 		free(j);
 	return rc;
+}
+
+void app_bg_cancel(struct app *app, uint64_t *id)
+{
+	if (!id || !*id)
+		return;
+	ctl_jobs_cancel(app->jobs, *id);
+	*id = 0;
 }
 
 /* ---- writes the store writer dropped ---- */
@@ -136,21 +144,6 @@ int app_settings_save(struct app *app)
 	return rc;
 }
 
-/* The screens' read-only copies of the session (app.h). */
-static void session_mirror(struct app *app)
-{
-	const struct ctl_session *s = app->session;
-	app->login = *ctl_session_last_login(s);
-	app->login_local_time = ctl_session_login_time(s);
-	app->account_info = *ctl_session_account(s);
-	app->logged_in = ctl_session_logged_in(s);
-	app->next_refresh = ctl_session_next_refresh(s);
-	snprintf(app->server, sizeof(app->server), "%s", ctl_session_server(s));
-	snprintf(app->username, sizeof(app->username), "%s", ctl_session_username(s));
-	snprintf(app->password, sizeof(app->password), "%s", ctl_session_password(s));
-	app->xt = ctl_session_worker_client(s);
-}
-
 static void account_open(struct app *app)
 {
 	struct account_config cfg = { 0 };
@@ -167,7 +160,6 @@ static void account_open(struct app *app)
 static void on_session(void *ud, enum ctl_session_event ev)
 {
 	struct app *app = ud;
-	session_mirror(app);
 	switch (ev) {
 	case CTL_SESSION_LOGIN_OK:
 		account_open(app);
@@ -186,7 +178,6 @@ static void on_session(void *ud, enum ctl_session_event ev)
 
 int app_session_login(struct app *app)
 {
-	ctl_session_set_credentials(app->session, app->server, app->username, app->password);
 	return ctl_session_login(app->session);
 }
 
@@ -197,7 +188,6 @@ void app_session_tick(struct app *app)
 		return;
 	int64_t now = app_now(app);
 	int64_t next = ctl_session_tick(app->session, now);
-	app->next_refresh = next;
 	if (next > now)
 		app_loop_timer_at(app, plat_clock_mono_ms() + (next - now) * 1000);
 }
@@ -405,7 +395,6 @@ static void shutdown_app(struct app *app)
 	plat_tasks_destroy(&app->tasks);
 	ctl_session_free(&app->session);
 	ctl_jobs_free(&app->jobs); /* the worker's client, library and connection */
-	app->xt = NULL;
 	app_playback_close(app);
 	qoe_destroy(&app->qoe);
 	account_destroy(&app->account);
@@ -430,6 +419,28 @@ static void shutdown_app(struct app *app)
 	plat_keymap_free(&app->keymap);
 	free(app->login_ui);
 	app->login_ui = NULL;
+}
+
+/* Who to log in as, handed to the session (the login form starts from it): the command line, else the
+ * stored login, else the provisioning file's panels with the login form, else the login form alone.
+ * True when everything for a login at once is known. */
+static bool who_logs_in(struct app *app, const struct ui_opts *o)
+{
+	char server[512] = "", user[128] = "", pass[128] = "";
+	if (o->server && o->user && o->pass) {
+		snprintf(server, sizeof(server), "%s", o->server);
+		snprintf(user, sizeof(user), "%s", o->user);
+		snprintf(pass, sizeof(pass), "%s", o->pass);
+	} else if (ctl_settings_login_recall(app->store, server, sizeof(server), user, sizeof(user), pass,
+					     sizeof(pass)) < 0 &&
+		   app->prov.panel_count > 0) {
+		snprintf(server, sizeof(server), "%s", app->prov.panels[0]);
+	}
+	ctl_session_set_credentials(app->session, server, user, pass);
+	bool all = server[0] && user[0] && pass[0];
+	for (volatile char *c = pass; c < pass + sizeof(pass); c++)
+		*c = '\0';
+	return all;
 }
 
 int app_ui_main(int argc, char **argv)
@@ -517,21 +528,10 @@ int app_ui_main(int argc, char **argv)
 	bool box = drv == &plat_display_kmsdrm;
 	app_loop_start_remotes(app, input ? input : box ? "/dev/input" : NULL, box && !input);
 
-	/* Who to log in as: the command line, else the stored login, else the provisioning file's panels
-	 * with the login form, else the login form alone. */
-	if (o.server && o.user && o.pass) {
-		snprintf(app->server, sizeof(app->server), "%s", o.server);
-		snprintf(app->username, sizeof(app->username), "%s", o.user);
-		snprintf(app->password, sizeof(app->password), "%s", o.pass);
-	} else if (ctl_settings_login_recall(app->store, app->server, sizeof(app->server), app->username,
-					     sizeof(app->username), app->password,
-					     sizeof(app->password)) < 0 &&
-		   app->prov.panel_count > 0) {
-		snprintf(app->server, sizeof(app->server), "%s", app->prov.panels[0]);
-	}
+	bool login_now = who_logs_in(app, &o);
 	app->classes = classes;
 	int rc = app_show(app, APP_SCREEN_LOGIN, false);
-	if (rc == 0 && app->username[0] && app->password[0] && app->server[0])
+	if (rc == 0 && login_now)
 		rc = app_session_login(app);
 
 	if (rc == 0 && o.headless) {

@@ -167,17 +167,19 @@ json_t *app_vod_diagnostics(struct app *app)
 		json_object_set_new(d, "device", json_string(dev));
 	}
 	char panel[600];
-	plat_redact_url(app->login.base[0] ? app->login.base : app->server, panel, sizeof(panel));
+	const struct xt_login *login = ctl_session_last_login(app->session);
+	plat_redact_url(login->base[0] ? login->base : ctl_session_server(app->session), panel,
+			sizeof(panel));
 	json_object_set_new(d, "panel", json_string(panel));
 	json_object_set_new(d, "operator", json_string(app->prov.name));
 	json_object_set_new(d, "language", json_string(app->settings.lang));
 	json_object_set_new(d, "live_format", json_string(app->settings.live_format));
-	const struct account_info *ai = &app->account_info;
+	const struct account_info *ai = ctl_session_account(app->session);
 	json_object_set_new(d, "account",
 			    json_pack("{s:s,s:I,s:b,s:i,s:i}", "status", ai->status_text, "exp_date",
 				      (json_int_t)ai->exp_date, "trial", ai->trial, "active_connections",
 				      ai->active_cons, "max_connections", ai->max_connections));
-	const struct app_now_playing *p = &app->playing;
+	const struct ctl_now_playing *p = app_playing(app);
 	json_t *pl =
 	    json_pack("{s:s,s:s,s:i,s:s,s:b,s:i,s:i,s:I,s:I}", "name", p->name, "state",
 		      p->session > 0 ? state_text(p->state) : "idle", "first_frame_ms",
@@ -189,9 +191,10 @@ json_t *app_vod_diagnostics(struct app *app)
 	if (pl && p->http_status)
 		json_object_set_new(pl, "http_status", json_integer(p->http_status));
 	json_object_set_new(d, "playback", pl);
-	if (app->last_live.id)
-		json_object_set_new(d, "last_channel", json_integer(app->last_live.id));
-	account_diagnostics_redact(d, app->password);
+	int64_t recall = ctl_lineup_recall(app->lineup);
+	if (recall)
+		json_object_set_new(d, "last_channel", json_integer(recall));
+	account_diagnostics_redact(d, ctl_session_password(app->session));
 	return d;
 }
 
