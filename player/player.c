@@ -628,12 +628,11 @@ int player_open(struct player *p, const char *url, const struct player_open_opti
 	player_emit(p, &ev);
 
 	struct player_session *s = NULL;
-	int rc = player_session_start(p, &s, id, url, opts);
+	int rc = player_session_start(p, &s, id, t0, url, opts);
 	if (rc < 0) {
 		atomic_store(&p->state, PLAYER_STATE_FAILED);
 		return rc;
 	}
-	s->t0_us = t0;
 	pthread_mutex_lock(&p->lock);
 	p->current = s;
 	pthread_mutex_unlock(&p->lock);

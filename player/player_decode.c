@@ -109,7 +109,7 @@ static int open_codec(struct decoder *d, const AVCodecParameters *par, int from)
 		if (!ctx)
 			return AVERROR(ENOMEM);
 		avcodec_parameters_to_context(ctx, par);
-		ctx->pkt_timebase = d->tb;
+		ctx->pkt_timebase = d->ctx_tb;
 		if (d->slot == SLOT_VIDEO && !codec_is_hw(c))
 			ctx->thread_count = 2;
 		AVDictionary *o = NULL;
@@ -215,11 +215,12 @@ static void on_video_frame(struct decoder *d, AVFrame *f, int serial)
 		av_frame_move_ref(f, sw);
 		av_frame_free(&sw);
 	}
-	f->pts = pq_ts_us(f->best_effort_timestamp, d->tb);
+	f->pts = pq_ts_us(f->best_effort_timestamp, d->ctx_tb);
 	if (f->pts == AV_NOPTS_VALUE)
 		f->pts = d->next_pts_us;
 	if (f->pts != AV_NOPTS_VALUE)
-		d->next_pts_us = f->pts + (f->pkt_duration > 0 ? pq_ts_us(f->pkt_duration, d->tb) : 40000);
+		d->next_pts_us =
+		    f->pts + (f->pkt_duration > 0 ? pq_ts_us(f->pkt_duration, d->ctx_tb) : 40000);
 	bool deint = s->p->cfg.deinterlace && (f->interlaced_frame || d->graph_interlaced);
 	if (f->interlaced_frame) {
 		pthread_mutex_lock(&s->lock);
@@ -327,7 +328,7 @@ static void on_audio_frame(struct decoder *d, AVFrame *f, int serial)
 	struct player *p = s->p;
 	if (swr_setup(d, f) < 0)
 		return;
-	int64_t pts = pq_ts_us(f->best_effort_timestamp, d->tb);
+	int64_t pts = pq_ts_us(f->best_effort_timestamp, d->ctx_tb);
 	if (pts == AV_NOPTS_VALUE)
 		pts = d->next_pts_us;
 	int64_t dur = f->sample_rate > 0 ? (int64_t)f->nb_samples * 1000000 / f->sample_rate : 0;
@@ -373,13 +374,13 @@ static void on_subtitle_packet(struct decoder *d, AVPacket *pkt)
 	int got = 0;
 	if (avcodec_decode_subtitle2(d->ctx, &sub, &got, pkt) < 0 || !got)
 		return;
-	int64_t pts = sub.pts != AV_NOPTS_VALUE ? sub.pts : pq_ts_us(pkt->pts, d->tb);
+	int64_t pts = sub.pts != AV_NOPTS_VALUE ? sub.pts : pq_ts_us(pkt->pts, d->ctx_tb);
 	int64_t start = pts == AV_NOPTS_VALUE ? 0 : pts + (int64_t)sub.start_display_time * 1000;
 	int64_t end = AV_NOPTS_VALUE;
 	if (sub.end_display_time > sub.start_display_time && sub.end_display_time != UINT32_MAX)
 		end = pts + (int64_t)sub.end_display_time * 1000;
 	else if (pkt->duration > 0)
-		end = start + pq_ts_us(pkt->duration, d->tb);
+		end = start + pq_ts_us(pkt->duration, d->ctx_tb);
 	int vw = d->ctx->width, vh = d->ctx->height;
 	pthread_mutex_lock(&s->lock);
 	if (!vw || !vh) {
@@ -448,6 +449,7 @@ void *player_decoder_thread(void *arg)
 			par = avcodec_parameters_alloc();
 			if (par)
 				avcodec_parameters_copy(par, d->par);
+			d->ctx_tb = d->tb;
 		}
 		pthread_mutex_unlock(&s->lock);
 		if (par) {

@@ -199,12 +199,13 @@ struct decoder {
 	struct pq_packet_queue q;
 	pthread_t thread;
 	bool started;
-	/* lock of the session guards par, par_gen, stream_index */
+	/* lock of the session guards par, par_gen, stream_index, tb */
 	AVCodecParameters *par;
 	int par_gen;
 	int stream_index;
 	AVRational tb;
 	/* owned by the decoder thread */
+	AVRational ctx_tb; /* tb of the stream ctx decodes, copied with par under the lock */
 	AVCodecContext *ctx;
 	int ctx_gen;
 	int ctx_serial;
@@ -231,7 +232,7 @@ struct player_session {
 	char redacted[256];
 	struct player_open_options opts;
 	char audio_lang[8], sub_lang[8];
-	uint64_t t0_us; /* play request */
+	uint64_t t0_us; /* play request; set before the threads start, then read-only */
 	_Atomic bool abort;
 	_Atomic bool paused;
 
@@ -272,8 +273,8 @@ struct player_session {
 	pthread_mutex_t emit_lock;        /* orders state changes from the presenter, reader and decoders */
 };
 
-int player_session_start(struct player *p, struct player_session **out, uint32_t id, const char *url,
-			 const struct player_open_options *opts);
+int player_session_start(struct player *p, struct player_session **out, uint32_t id, uint64_t t0_us,
+			 const char *url, const struct player_open_options *opts);
 /* Sets the abort flag and wakes every waiter; returns at once. */
 void player_session_abort(struct player_session *s);
 /* Joins the threads and frees (reaper thread or destroy). */

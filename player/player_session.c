@@ -788,8 +788,8 @@ static void *reader_thread(void *arg)
 
 /* ---- lifetime ---- */
 
-int player_session_start(struct player *p, struct player_session **out, uint32_t id, const char *url,
-			 const struct player_open_options *opts)
+int player_session_start(struct player *p, struct player_session **out, uint32_t id, uint64_t t0_us,
+			 const char *url, const struct player_open_options *opts)
 {
 	pthread_once(&ff_once, ff_init);
 	struct player_session *s = calloc(1, sizeof(*s));
@@ -797,6 +797,7 @@ int player_session_start(struct player *p, struct player_session **out, uint32_t
 		return -ENOMEM;
 	s->p = p;
 	s->id = id;
+	s->t0_us = t0_us; /* before the threads start: the presenter reads it at the first frame */
 	s->url = strdup(url);
 	s->cur_url = strdup(url);
 	if (!s->url || !s->cur_url) {
