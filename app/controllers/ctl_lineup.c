@@ -133,6 +133,12 @@ void ctl_lineup_set_zap_list(struct ctl_lineup *l, const int64_t *ids, size_t n)
 	l->zap_n = n;
 }
 
+size_t ctl_lineup_channels(const struct ctl_lineup *l, const int64_t **ids)
+{
+	*ids = l ? l->all_ids : NULL;
+	return l ? l->all_n : 0;
+}
+
 size_t ctl_lineup_zap_list(const struct ctl_lineup *l, const int64_t **ids)
 {
 	*ids = NULL;

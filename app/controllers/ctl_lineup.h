@@ -37,6 +37,9 @@ void ctl_lineup_set_zap_list(struct ctl_lineup *l, const int64_t *ids, size_t n)
 /* The order CH+/CH- follow now (the full list when none was set); *ids borrowed until the next
  * ctl_lineup_set_zap_list or ctl_lineup_reload. Returns the count. */
 size_t ctl_lineup_zap_list(const struct ctl_lineup *l, const int64_t **ids);
+/* The full list in the panel's order (a channel's number is its index + 1); *ids borrowed until the
+ * next ctl_lineup_reload. */
+size_t ctl_lineup_channels(const struct ctl_lineup *l, const int64_t **ids);
 /* The channel delta steps away from stream_id in the zap list (wrapping round), skipping channels
  * the parental lock hides (they neither count as a step nor are landed on); 0 when none. A stream_id
  * not in the list steps from its start (delta > 0) or its end. */

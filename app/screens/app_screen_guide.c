@@ -25,7 +25,6 @@ enum {
 	GUIDE_ROW_CACHE = 48,
 	GUIDE_SLOTS = 96, /* programmes kept per cached row: a day of half-hour slots and more */
 	GUIDE_TITLE = 160,
-	GUIDE_MAX_CHANNELS = 200000,
 };
 
 #define HOUR_MS (3600LL * 1000)
@@ -73,35 +72,17 @@ static struct app_guide *gstate(struct app *app)
 
 /* ---- channels ---- */
 
-struct id_vec {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static int collect(void *ud, const struct library_item *it)
-{
-	struct id_vec *vec = ud;
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 256;
-		if (cap > GUIDE_MAX_CHANNELS)
-			return -E2BIG;
-		int64_t *v = realloc(vec->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		vec->v = v;
-		vec->cap = cap;
-	}
-	vec->v[vec->n++] = it->id;
-	return 0;
-}
-
 static void load_channels(struct app_guide *g)
 {
-	struct id_vec vec = { 0 };
-	library_items(g->app->library, LIBRARY_LIVE, -1, 0, 0, collect, &vec);
+	/* the rows are the line-up's channels, in its order (the numbers the viewer knows) */
+	const int64_t *ids = NULL;
+	size_t n = ctl_lineup_channels(g->app->lineup, &ids);
+	int64_t *copy = n ? malloc(n * sizeof(*copy)) : NULL;
+	if (copy)
+		memcpy(copy, ids, n * sizeof(*copy));
 	free(g->ids);
-	g->ids = vec.v;
-	g->n = vec.n;
+	g->ids = copy;
+	g->n = copy ? n : 0;
 	for (size_t i = 0; i < GUIDE_ROW_CACHE; i++)
 		g->rows[i].used = false;
 }

@@ -30,3 +30,43 @@ def playing(st):
 def prompt_open(st):
     """The parental PIN prompt is on top with its keyboard focused."""
     return st.get("screen") == "pin" and (st.get("focused") or {}).get("id") == "pin"
+
+
+# the panel's adult category (tests/panel/qpanel/catalog.py): ids 26, 43, 60, ... every 17th from 26
+LOCKED = set(range(26, 321, 17))
+
+
+class LockChecks:
+    """The steps every lock_* journey checks, over the states of one run (out) of one journey."""
+
+    def __init__(self, out, journey):
+        self.out = out
+        self.fail = fail_with(journey)
+
+    def st(self, name):
+        return state(self.out, name)
+
+    def held(self, name, screen):
+        """The PIN prompt came up and nothing (locked) plays; after BACK the screen is back."""
+        p = self.st(name)
+        if not prompt_open(p):
+            self.fail("%s: the PIN prompt should be on screen, got %r focused %r"
+                      % (name, p["screen"], p.get("focused")))
+        if playing(p) and playing(p).get("id") in LOCKED:
+            self.fail("%s: the locked channel plays without the PIN: %r" % (name, playing(p)))
+        r = self.st("refused")
+        if r["screen"] != screen or (playing(r) and playing(r).get("id") in LOCKED):
+            self.fail("BACK should close the prompt on %s and play nothing locked, got %r playing %r"
+                      % (screen, r["screen"], playing(r)))
+
+    def plays_locked(self, name):
+        p = self.st(name)
+        pl = playing(p)
+        if p["screen"] != "player" or not pl or pl.get("id") not in LOCKED:
+            self.fail("%s: with the right PIN the locked channel should play, got %r on %r"
+                      % (name, pl, p["screen"]))
+        return pl
+
+    def number(self, name):
+        """The channel number the player screen shows."""
+        return (self.st(name).get("player_ui") or {}).get("number")

@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lock_common import fail_with, playing, prompt_open, state  # noqa: E402
+from lock_common import LockChecks, fail_with, playing, state  # noqa: E402
 
 out = sys.argv[1]
 fail = fail_with("lock_search")
@@ -13,33 +13,8 @@ if state(out, "pin_saved").get("toast") != "PIN saved.":
     fail("Settings should save the PIN, toast %r" % state(out, "pin_saved").get("toast"))
 
 
-def st(name):
-    return state(out, name)
-
-
-def held(name, screen):
-    """The PIN prompt came up and nothing (locked) plays; after BACK the screen is back."""
-    p = st(name)
-    if not prompt_open(p):
-        fail("%s: the PIN prompt should be on screen, got %r focused %r" % (name, p["screen"], p.get("focused")))
-    if playing(p) and playing(p).get("id") in LOCKED:
-        fail("%s: the locked channel plays without the PIN: %r" % (name, playing(p)))
-    r = st("refused")
-    if r["screen"] != screen or (playing(r) and playing(r).get("id") in LOCKED):
-        fail("BACK should close the prompt on %s and play nothing locked, got %r playing %r"
-             % (screen, r["screen"], playing(r)))
-
-
-def plays_locked(name):
-    p = st(name)
-    pl = playing(p)
-    if p["screen"] != "player" or not pl or pl.get("id") not in LOCKED:
-        fail("%s: with the right PIN the locked channel should play, got %r on %r" % (name, pl, p["screen"]))
-    return pl
-
-
-# the panel's adult category (tests/panel/qpanel/catalog.py): ids 26, 43, 60, ... every 17th from 26
-LOCKED = set(range(26, 321, 17))
+checks = LockChecks(out, "lock_search")
+st, held, plays_locked, number = checks.st, checks.held, checks.plays_locked, checks.number
 
 f = st("results").get("focused") or {}
 if f.get("label") != "Channel: Locked channel":
