@@ -179,7 +179,8 @@ static int api_call(struct account *a, const char *method, const char *path, con
 					 .body = body,
 					 .body_len = body ? strlen(body) : 0,
 					 .timeout_ms = a->cfg.timeout_ms ? a->cfg.timeout_ms : 10000,
-					 .max_body = 256 * 1024 };
+					 .max_body = 256 * 1024,
+					 .token = a->cfg.cancel };
 	int rc = plat_http_perform(&req, resp);
 	if (rc == 0 && resp->status >= 500) {
 		plat_log_warn("account", "%s %s: HTTP %ld", method, url, resp->status);

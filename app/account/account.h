@@ -30,12 +30,16 @@ struct account_info {
 };
 
 /* The operator API and the subscriber's credentials (OPERATOR.md). */
+struct plat_cancel;
+
 struct account_config {
 	char api_base[512];     /* "" switches messages/vouchers/support off */
 	char renewal_page[512]; /* template with {username}, "" for none */
 	char username[128];
 	char password[128];
 	uint32_t timeout_ms; /* 0: 10000 */
+	/* Borrowed, may be NULL: fired, it stops an operator API call at once (-ECANCELED). */
+	struct plat_cancel *cancel;
 };
 
 struct account;

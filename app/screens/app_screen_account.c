@@ -75,13 +75,19 @@ static void op_config_fill(const struct app *app, struct op_config *o)
 }
 
 /* Worker: an account service on a connection of the job's own (one connection per thread; the job
- * works only on its copy o). op_close() releases both. */
-static int op_open(const struct op_config *o, struct store **st, struct account **out)
+ * works only on its copy o), whose operator calls stop at once when the job's token fires.
+ * op_close() releases both. */
+static int op_open(const struct op_config *o, struct plat_cancel *cancel, struct store **st,
+		   struct account **out)
 {
 	int rc = store_open(o->db_path, st);
 	if (rc < 0)
 		return rc;
-	return account_create(*st, &o->cfg, out);
+	struct account_config cfg = o->cfg;
+	cfg.cancel = cancel;
+	rc = account_create(*st, &cfg, out);
+	explicit_bzero(cfg.password, sizeof(cfg.password));
+	return rc;
 }
 
 static void op_close(struct store **st, struct account **acc)
@@ -472,7 +478,7 @@ static int voucher_work(struct ctl_worker *w, void *arg, struct plat_cancel *can
 	struct voucher_job *j = arg;
 	struct store *st = NULL;
 	struct account *acc = NULL;
-	int rc = op_open(&j->op, &st, &acc);
+	int rc = op_open(&j->op, cancel, &st, &acc);
 	if (rc == 0)
 		rc = account_voucher_redeem(acc, j->code, NULL, &j->out);
 	op_close(&st, &acc);
@@ -594,7 +600,7 @@ static int fetch_work(struct ctl_worker *w, void *arg, struct plat_cancel *cance
 	struct fetch_job *j = arg;
 	struct store *st = NULL;
 	struct account *acc = NULL;
-	int rc = op_open(&j->op, &st, &acc);
+	int rc = op_open(&j->op, cancel, &st, &acc);
 	if (rc == 0)
 		rc = account_messages_fetch(acc, j->now);
 	op_close(&st, &acc);
@@ -667,7 +673,7 @@ static int ticket_work(struct ctl_worker *w, void *arg, struct plat_cancel *canc
 	struct ticket_job *j = arg;
 	struct store *st = NULL;
 	struct account *acc = NULL;
-	int rc = op_open(&j->op, &st, &acc);
+	int rc = op_open(&j->op, cancel, &st, &acc);
 	if (rc == 0)
 		rc = account_support_ticket(acc, "playback", "Help requested from the box", j->diagnostics,
 					    &j->ticket);
