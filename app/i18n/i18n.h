@@ -38,7 +38,11 @@ const char *i18n_ntr(const struct i18n *t, const char *msgid, const char *plural
 /* With a context, for one English word with two meanings ("Series": the screen, or a kind). */
 const char *i18n_ctr(const struct i18n *t, const char *ctx, const char *msgid);
 
-/* The languages the UI offers (codes), NULL-terminated, English first. */
-const char *const *i18n_languages(void);
+/* The languages the UI offers: English, then every language whose catalogue is installed, by code;
+ * NULL-terminated, borrowed from t. */
+const char *const *i18n_languages(const struct i18n *t);
+/* A language's name as its own catalogue writes it ("العربية"; its msgstr for the context
+ * "language name" of the msgid "English"), the code when the catalogue has none. Static memory. */
+const char *i18n_language_name(const struct i18n *t, const char *lang);
 
 #endif

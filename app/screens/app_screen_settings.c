@@ -88,7 +88,8 @@ static void row_text(const struct settings *s, size_t row, char *key, size_t kca
 	switch (row) {
 	case ROW_LANG:
 		k = TR(app, "Language");
-		v = strcmp(st->lang, "ar") == 0 ? "العربية" : "English";
+		/* the language's own name: each catalogue translates this msgid to its name */
+		v = TRC(app, "language name", "English");
 		break;
 	case ROW_FORMAT:
 		k = TR(app, "Live format");
@@ -212,8 +213,14 @@ static void rows_focus(void *user, size_t i)
 static void switch_language(void *user)
 {
 	struct app *app = user;
-	bool ar = strcmp(app->settings.lang, "ar") != 0;
-	if (app_set_language(app, ar ? "ar" : "en") < 0)
+	/* the next language with a catalogue (English first), round */
+	const char *const *ui_langs = i18n_languages(app->i18n);
+	size_t i = 0, n = 0;
+	while (ui_langs[n])
+		n++;
+	while (i < n && strcmp(ui_langs[i], app->settings.lang) != 0)
+		i++;
+	if (n < 2 || app_set_language(app, ui_langs[i < n ? (i + 1) % n : 0]) < 0)
 		return;
 	ui_ctx_set_rtl(app->ui, app->rtl);
 	app_settings_save(app);
