@@ -7,6 +7,7 @@
 #include "app_loop.h"
 #include "app_pin.h"
 #include "app_ui.h"
+#include "app_vod.h"
 
 #include "plat_clock.h"
 #include "plat_display_sdl.h"
@@ -308,6 +309,8 @@ static int open_services(struct app *app)
 		rc = ctl_lineup_create(app->library, app->parental, &app->lineup);
 	if (rc >= 0)
 		rc = epg_schema_ensure(app->store);
+	if (rc >= 0)
+		rc = app_vod_migrate(app->store);
 	if (rc < 0) {
 		fprintf(stderr, "qanat: cannot open the database %s: %s\n", app->db_path, strerror(-rc));
 		return rc;

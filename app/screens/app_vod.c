@@ -77,36 +77,27 @@ static const char *const vod_migrations[] = {
 	" duration INTEGER NOT NULL);",
 };
 
-static int vod_schema(struct app *app)
+int app_vod_migrate(struct store *s)
 {
-	int rc = store_migrate(app->store, "app_vod", vod_migrations, 1);
+	int rc = store_migrate(s, "app_vod", vod_migrations, 1);
 	return rc < 0 ? rc : 0;
 }
 
 int app_vod_episode_remember(struct app *app, const struct app_vod_episode *e)
 {
-	int rc = vod_schema(app);
-	if (rc < 0)
-		return rc;
-	sqlite3_stmt *st = NULL;
-	rc = sqlite3_prepare_v2(
-	    store_db(app->store),
-	    "INSERT OR REPLACE INTO app_vod_episode(id, series_id, series_name, season, episode, title,"
-	    " ext, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	    -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, e->series_id);
-		sqlite3_bind_text(st, 3, e->series_name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, e->season);
-		sqlite3_bind_int(st, 5, e->episode);
-		sqlite3_bind_text(st, 6, e->title, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, e->ext, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 8, e->duration_secs);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-	}
-	sqlite3_finalize(st);
-	return store_errno(rc);
+	/* a viewer write: through the store writer, like history and resume points (keyed per episode) */
+	const struct store_param p[] = {
+		STORE_PARAM_TEXT(e->id),          STORE_PARAM_INT64(e->series_id),
+		STORE_PARAM_TEXT(e->series_name), STORE_PARAM_INT64(e->season),
+		STORE_PARAM_INT64(e->episode),    STORE_PARAM_TEXT(e->title),
+		STORE_PARAM_TEXT(e->ext),         STORE_PARAM_INT64(e->duration_secs)
+	};
+	char key[96];
+	snprintf(key, sizeof(key), "episode:%s", e->id);
+	return store_writer_exec(app->writer, key,
+				 "INSERT OR REPLACE INTO app_vod_episode(id, series_id, series_name, season,"
+				 " episode, title, ext, duration) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				 p, sizeof(p) / sizeof(p[0]));
 }
 
 static void column_text(sqlite3_stmt *st, int col, char *out, size_t cap)
@@ -117,11 +108,8 @@ static void column_text(sqlite3_stmt *st, int col, char *out, size_t cap)
 
 int app_vod_episode_lookup(struct app *app, const char *id, struct app_vod_episode *out)
 {
-	int rc = vod_schema(app);
-	if (rc < 0)
-		return rc;
 	sqlite3_stmt *st = NULL;
-	rc = sqlite3_prepare_v2(
+	int rc = sqlite3_prepare_v2(
 	    store_db(app->store),
 	    "SELECT series_id, series_name, season, episode, title, ext, duration FROM app_vod_episode"
 	    " WHERE id = ?",

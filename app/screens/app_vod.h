@@ -41,10 +41,12 @@ struct app_vod_episode {
 	int64_t duration_secs;
 };
 
+/* Creates the episode table (once, at start, before the store writer opens). */
+int app_vod_migrate(struct store *s);
 /* Remembers an episode that is played (the panel's history knows only episode ids), so continue
  * watching can name it and open its series. Returns 0 or a negative errno. */
 int app_vod_episode_remember(struct app *app, const struct app_vod_episode *e);
-/* 0 and *out, -ENOENT when never played here, or another negative errno. */
+/* 0 and *out, -ENOENT when never played here (or its write is still queued), or another errno. */
 int app_vod_episode_lookup(struct app *app, const char *id, struct app_vod_episode *out);
 
 /* The diagnostics report for support and the settings' diagnostics view: versions, device, the panel
