@@ -1,69 +1,155 @@
 /* SPDX-License-Identifier: MIT */
-/* One HTTP request over libcurl with the box's rules: a User-Agent always (XUI rejects an empty one),
- * connect and total timeouts, redirects followed (at most 5), TLS verified, a cap on the body, and
- * cancellation from another thread. The one place where CURLcode becomes an errno.
+/* The box's one HTTP layer: every libcurl transfer of the services (player API, lists, guides,
+ * images, beacons, operator API, network checks) goes through plat_http_perform() with the box's
+ * rules, and nothing else in the tree calls curl_easy_setopt():
+ * - http and https only, also after a redirect; redirects bounded (at most 5) and never to another
+ *   scheme (so never from https to http, where the credentials in an Xtream path would travel clear);
+ * - TLS verified always, against the system store plus the operator's own CA bundle when
+ *   operator.json names one (plat_http_set_ca_file); an untrusted certificate is its own error;
+ * - per kind of request (enum plat_http_kind) a connect timeout, an overall deadline, a low-speed
+ *   limit, a cap on the bytes received and a cap on the bytes after decompression (a gzip bomb ends
+ *   at the cap, not at 4 GiB);
+ * - Retry-After parsed once (delta-seconds or HTTP-date);
+ * - one mapping from curl and HTTP outcomes to typed errors (the PLAT_HTTP_E* codes below, negative
+ *   errno values), each with one viewer sentence (plat_http_strerror).
  * Every transfer runs on a curl multi handle and waits in curl_multi_poll(), so a cancel token
  * (plat_cancel.h) fired from another thread wakes it with curl_multi_wakeup() and it returns
- * -ECANCELED at once, even when the server sends nothing or a few bytes a second.
- * Thread-safe: each call uses its own handle. Call plat_http_global_init() once from main first. */
+ * PLAT_HTTP_ECANCELED at once, even when the server sends nothing or a few bytes a second.
+ * Thread-safe: each call uses its own handle, or the caller's session (one thread at a time).
+ * Call plat_http_global_init() once from main first, then plat_http_set_ca_file() if configured. */
 #ifndef PLAT_HTTP_H
 #define PLAT_HTTP_H
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct plat_cancel;
 
+/* The typed outcomes. Each is a distinct negative errno so callers that pass errors up as ints keep
+ * working; plat_http_strerror() gives the viewer's sentence for each. */
+#define PLAT_HTTP_ERESOLVE (-EHOSTUNREACH)       /* the server's name could not be found */
+#define PLAT_HTTP_ECONNECT (-ECONNREFUSED)       /* nothing answers at that address and port */
+#define PLAT_HTTP_ETIMEDOUT (-ETIMEDOUT)         /* no connection, or the whole answer, in time */
+#define PLAT_HTTP_ESTALLED (-ETIME)              /* the answer came slower than the low-speed limit */
+#define PLAT_HTTP_ECUT (-ECONNRESET)             /* the connection was cut mid-answer */
+#define PLAT_HTTP_ETOOBIG (-EFBIG)               /* more bytes than the cap for this kind */
+#define PLAT_HTTP_EBOMB (-E2BIG)                 /* decompresses to more than the cap */
+#define PLAT_HTTP_EUNTRUSTED (-EKEYREJECTED)     /* the server's certificate is not trusted */
+#define PLAT_HTTP_ETLS (-EPROTO)                 /* a secure connection could not be made */
+#define PLAT_HTTP_EREDIRECTS (-ELOOP)            /* too many redirects (a loop) */
+#define PLAT_HTTP_EREDIRECT_REFUSED (-EPERM)     /* a redirect to another scheme or protocol */
+#define PLAT_HTTP_EBADURL (-EINVAL)              /* not an http or https address */
+#define PLAT_HTTP_EBADREPLY (-EBADMSG)           /* the server's answer is not valid HTTP */
+#define PLAT_HTTP_ECANCELED (-ECANCELED)         /* cancelled by the caller */
+#define PLAT_HTTP_ENOMEM (-ENOMEM)
+#define PLAT_HTTP_ESINK (-EPIPE)                 /* the caller's on_data stopped the transfer */
+#define PLAT_HTTP_EIO (-EIO)                     /* any other network failure */
+
+/* What a request is for; each kind has its own limits (plat_http_policy_for). */
+enum plat_http_kind {
+	PLAT_HTTP_API = 0, /* player_api.php login and small answers (get_vod_info, short EPG) */
+	PLAT_HTTP_LIST,    /* player_api.php lists and M3U playlists: tens of MB */
+	PLAT_HTTP_GUIDE,   /* XMLTV: hundreds of MB, streamed to on_data */
+	PLAT_HTTP_IMAGE,   /* logos, posters */
+	PLAT_HTTP_BEACON,  /* QoE beacons (POST, small answer) */
+	PLAT_HTTP_OPERATOR, /* the operator API (OPERATOR.md) */
+	PLAT_HTTP_PROBE,   /* network checks: first bytes and throughput of a stream */
+	PLAT_HTTP_KIND_COUNT
+};
+
+struct plat_http_policy {
+	uint32_t connect_timeout_ms;
+	uint32_t deadline_ms;      /* the whole transfer, redirects included */
+	uint32_t low_speed_bps;    /* slower than this ... */
+	uint32_t low_speed_ms;     /* ... for this long: PLAT_HTTP_ESTALLED */
+	uint64_t max_body;         /* bytes received (compressed), else PLAT_HTTP_ETOOBIG */
+	uint64_t max_decoded;      /* bytes after decompression, else PLAT_HTTP_EBOMB */
+};
+
+/* The built-in limits of a kind (never NULL for a valid kind). */
+const struct plat_http_policy *plat_http_policy_for(enum plat_http_kind kind);
+
+/* A reusable connection cache (keep-alive between requests, e.g. the API client's). Used by one
+ * thread at a time. */
+struct plat_http_session;
+struct plat_http_session *plat_http_session_new(void);
+void plat_http_session_free(struct plat_http_session *s);
+
+/* Called with each piece of the (decoded) body when the request sets on_data; `status` is the final
+ * HTTP status (after redirects). Return false to stop the transfer (PLAT_HTTP_ESINK). */
+typedef bool (*plat_http_on_data)(void *user, long status, const char *data, size_t len);
+
 struct plat_http_request {
-	const char *method; /* "GET" (NULL) or "POST" */
+	enum plat_http_kind kind;
+	const char *method; /* "GET" (NULL), "POST" or "HEAD" */
 	const char *url;
 	const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
 	const char *body;           /* POST body, or NULL */
 	size_t body_len;
-	uint32_t connect_timeout_ms; /* 0: 5000 */
-	uint32_t timeout_ms;         /* 0: 15000 */
-	size_t max_body;             /* 0: 1 MiB; a longer body fails with -EFBIG */
-	const atomic_bool *cancel;   /* set to true from any thread to abort (seen within 100 ms), or NULL */
-	struct plat_cancel *token;   /* fired from any thread: aborts at once; NULL: none */
+	const char *user_agent;     /* NULL: "Qanat/<version>" */
+	/* Overrides of the kind's policy; 0 keeps the kind's value. */
+	uint32_t connect_timeout_ms;
+	uint32_t timeout_ms;        /* the overall deadline */
+	size_t max_body;            /* the cap on both received and decoded bytes */
+	plat_http_on_data on_data;  /* NULL: the body is collected in resp->body */
+	void *on_data_user;
+	struct plat_http_session *session; /* NULL: a private handle for this call */
+	const atomic_bool *cancel;  /* legacy flag, seen within 100 ms, or NULL */
+	struct plat_cancel *token;  /* fired from any thread: aborts at once; NULL: none */
+	struct plat_cancel *token2; /* a second token (e.g. the job's and the client's), or NULL */
 };
 
 struct plat_http_response {
 	long status; /* HTTP status, 0 when none arrived */
-	char *body;  /* NUL-terminated, owned: plat_http_response_free() */
+	char *body;  /* NUL-terminated, owned: plat_http_response_free(); NULL with on_data */
 	size_t body_len;
 	char content_type[64];
-	int retry_after_s; /* Retry-After in seconds, -1 when absent */
-	uint32_t ttfb_ms;  /* request to first byte */
+	char content_encoding[32];
+	int retry_after_s;  /* Retry-After in seconds from now, -1 when absent */
+	uint32_t ttfb_ms;   /* request to first byte */
 	uint32_t total_ms;
+	uint64_t received;  /* body bytes as received (before decompression) */
+	uint64_t decoded;   /* body bytes after decompression */
+	char detail[128];   /* curl's own words for a failure, for logs (never shown, may be "") */
 };
 
-/* curl_global_init; main thread, before other threads start. Returns 0 or -EIO. */
+/* curl_global_init; main thread, before other threads start. Returns 0 or PLAT_HTTP_EIO. */
 int plat_http_global_init(void);
 
+/* The operator's CA bundle (PEM file), trusted in addition to the system store by every request and
+ * by playback (plat_http_ca_file). NULL or "" clears it. Main thread, before other threads start.
+ * Returns 0, or -ENOENT when the file cannot be read (the setting is then not applied). */
+int plat_http_set_ca_file(const char *path);
+const char *plat_http_ca_file(void); /* the bundle set, or NULL */
+
 /* Performs the request. Returns 0 when an HTTP answer arrived (any status: check resp->status), or
- * -EHOSTUNREACH (name not resolved), -ECONNREFUSED, -ETIMEDOUT, -ECONNRESET (cut mid-answer),
- * -EFBIG (body over max_body), -ECANCELED, -EPROTO (TLS or protocol failure), -EINVAL (bad URL),
- * -ENOMEM, -EIO. resp is always initialised and must be freed with plat_http_response_free(). */
+ * one of the PLAT_HTTP_E* codes. resp is always initialised and must be freed with
+ * plat_http_response_free(). Failures are logged with the URL redacted (plat_redact.h). */
 int plat_http_perform(const struct plat_http_request *req, struct plat_http_response *resp);
 
-/* The transfer loop every libcurl user of the services shares: performs the easy handle `easy`
- * (a CURL * the caller configured) to its end like curl_easy_perform(), but on the multi handle
- * `multi` (a CURLM * the caller owns, which keeps its connections alive between calls; NULL: a
- * private one for this call), waiting in curl_multi_poll(). Any of the count tokens (NULL entries
- * allowed) fired from another thread wakes the wait and ends the transfer at once; `flag`, when not
- * NULL, is a legacy cancel flag checked at least every 100 ms. The easy handle is detached from the
- * multi handle again before the call returns. Returns the transfer's CURLcode as an int (the caller
- * converts it, in its one place), CURLE_ABORTED_BY_CALLBACK when cancelled. */
+/* Transitional, removed when the last caller (epg_import.c) moves to on_data: performs a caller-
+ * configured easy handle on the multi handle `multi` (NULL: a private one) with cancel tokens. */
 int plat_http_curl_perform(void *multi, void *easy, struct plat_cancel *const *tokens, size_t count,
 			   const atomic_bool *flag);
 
 /* Frees the body; safe on a zeroed or already freed response. */
 void plat_http_response_free(struct plat_http_response *resp);
 
-/* A short viewer-facing reason for a plat_http_perform() error ("the server did not answer in time"). */
+/* The viewer's sentence for a PLAT_HTTP_E* code (English msgid; screens translate it):
+ * "The server's certificate is not trusted.", "The server did not answer in time." ... */
 const char *plat_http_strerror(int err);
+
+/* The viewer's sentence for an HTTP status that is an error (4xx/5xx), NULL for others. */
+const char *plat_http_status_sentence(long status);
+
+/* Parses a Retry-After value (delta-seconds or an IMF-fixdate / RFC 850 / asctime HTTP-date) against
+ * `now`. Returns the seconds to wait (0 for a date in the past), capped at 86400, or -1 when the
+ * value is not valid. */
+int plat_http_parse_retry_after(const char *value, size_t len, time_t now);
 
 /* Percent-encodes src (RFC 3986 unreserved kept) into out. Returns the length or -ENOSPC. */
 int plat_http_escape(const char *src, char *out, size_t cap);
