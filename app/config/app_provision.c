@@ -202,6 +202,14 @@ static void parse_sections(struct parse *p, json_t *root, struct app_provision *
 	    strcmp(out->display, "kmsdrm") != 0 && strcmp(out->display, "headless") != 0)
 		fail(p, "display: \"sdl\", \"kmsdrm\" or \"headless\"");
 
+	get_string(p, root, "ca_file", "", out->ca_file, sizeof(out->ca_file));
+	json_t *player = json_object_get(root, "player");
+	if (player && !json_is_object(player))
+		fail(p, "player: must be an object");
+	get_int(p, player, "max_width", "player.", 320, 16384, &out->player.max_width);
+	get_int(p, player, "max_height", "player.", 240, 16384, &out->player.max_height);
+	get_int(p, player, "max_memory_mb", "player.", 16, 4096, &out->player.max_memory_mb);
+
 	json_t *features = json_object_get(root, "features");
 	if (features && !json_is_object(features))
 		fail(p, "features: must be an object");
@@ -223,6 +231,7 @@ void app_provision_defaults(struct app_provision *out)
 		.reminder_days = { 7, 3, 1, 0 },
 		.reminder_count = 4,
 		.epg_days_forward = 3,
+		.player = { .max_width = 4096, .max_height = 2304, .max_memory_mb = 64 },
 		.features = { .parental_lock = true,
 			      .renewal = true,
 			      .support = true,

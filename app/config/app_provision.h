@@ -40,6 +40,15 @@ struct app_provision {
 	int epg_days_forward;
 	char keymap[256];
 	char display[16]; /* "sdl", "kmsdrm", "headless"; "" = choose by the environment */
+	/* "ca_file": a PEM bundle of the operator's own CA, trusted besides the system store by every
+	 * HTTPS request and by playback; "" = the system store only. TLS is verified always. */
+	char ca_file[256];
+	/* "player": {"max_width", "max_height", "max_memory_mb"}: the box's limits for a stream; a
+	 * larger picture is refused with a sentence instead of exhausting memory. */
+	struct {
+		int max_width, max_height; /* default 4096 x 2304 */
+		int max_memory_mb;         /* decoded-frame and packet queues together; default 64 */
+	} player;
 	/* qoe is on when features.qoe allows it and "qoe" has targets; the targets themselves are read
 	 * by the QoE service (qoe_config_from_json), which owns its options. */
 	struct {
