@@ -31,43 +31,43 @@ struct plat_cancel;
 
 /* The typed outcomes. Each is a distinct negative errno so callers that pass errors up as ints keep
  * working; plat_http_strerror() gives the viewer's sentence for each. */
-#define PLAT_HTTP_ERESOLVE (-EHOSTUNREACH)       /* the server's name could not be found */
-#define PLAT_HTTP_ECONNECT (-ECONNREFUSED)       /* nothing answers at that address and port */
-#define PLAT_HTTP_ETIMEDOUT (-ETIMEDOUT)         /* no connection, or the whole answer, in time */
-#define PLAT_HTTP_ESTALLED (-ETIME)              /* the answer came slower than the low-speed limit */
-#define PLAT_HTTP_ECUT (-ECONNRESET)             /* the connection was cut mid-answer */
-#define PLAT_HTTP_ETOOBIG (-EFBIG)               /* more bytes than the cap for this kind */
-#define PLAT_HTTP_EBOMB (-E2BIG)                 /* decompresses to more than the cap */
-#define PLAT_HTTP_EUNTRUSTED (-EKEYREJECTED)     /* the server's certificate is not trusted */
-#define PLAT_HTTP_ETLS (-EPROTO)                 /* a secure connection could not be made */
-#define PLAT_HTTP_EREDIRECTS (-ELOOP)            /* too many redirects (a loop) */
-#define PLAT_HTTP_EREDIRECT_REFUSED (-EPERM)     /* a redirect to another scheme or protocol */
-#define PLAT_HTTP_EBADURL (-EINVAL)              /* not an http or https address */
-#define PLAT_HTTP_EBADREPLY (-EBADMSG)           /* the server's answer is not valid HTTP */
-#define PLAT_HTTP_ECANCELED (-ECANCELED)         /* cancelled by the caller */
+#define PLAT_HTTP_ERESOLVE (-EHOSTUNREACH)   /* the server's name could not be found */
+#define PLAT_HTTP_ECONNECT (-ECONNREFUSED)   /* nothing answers at that address and port */
+#define PLAT_HTTP_ETIMEDOUT (-ETIMEDOUT)     /* no connection, or the whole answer, in time */
+#define PLAT_HTTP_ESTALLED (-ETIME)          /* the answer came slower than the low-speed limit */
+#define PLAT_HTTP_ECUT (-ECONNRESET)         /* the connection was cut mid-answer */
+#define PLAT_HTTP_ETOOBIG (-EFBIG)           /* more bytes than the cap for this kind */
+#define PLAT_HTTP_EBOMB (-E2BIG)             /* decompresses to more than the cap */
+#define PLAT_HTTP_EUNTRUSTED (-EKEYREJECTED) /* the server's certificate is not trusted */
+#define PLAT_HTTP_ETLS (-EPROTO)             /* a secure connection could not be made */
+#define PLAT_HTTP_EREDIRECTS (-ELOOP)        /* too many redirects (a loop) */
+#define PLAT_HTTP_EREDIRECT_REFUSED (-EPERM) /* a redirect to another scheme or protocol */
+#define PLAT_HTTP_EBADURL (-EINVAL)          /* not an http or https address */
+#define PLAT_HTTP_EBADREPLY (-EBADMSG)       /* the server's answer is not valid HTTP */
+#define PLAT_HTTP_ECANCELED (-ECANCELED)     /* cancelled by the caller */
 #define PLAT_HTTP_ENOMEM (-ENOMEM)
-#define PLAT_HTTP_ESINK (-EPIPE)                 /* the caller's on_data stopped the transfer */
-#define PLAT_HTTP_EIO (-EIO)                     /* any other network failure */
+#define PLAT_HTTP_ESINK (-EPIPE) /* the caller's on_data stopped the transfer */
+#define PLAT_HTTP_EIO (-EIO)     /* any other network failure */
 
 /* What a request is for; each kind has its own limits (plat_http_policy_for). */
 enum plat_http_kind {
-	PLAT_HTTP_API = 0, /* player_api.php login and small answers (get_vod_info, short EPG) */
-	PLAT_HTTP_LIST,    /* player_api.php lists and M3U playlists: tens of MB */
-	PLAT_HTTP_GUIDE,   /* XMLTV: hundreds of MB, streamed to on_data */
-	PLAT_HTTP_IMAGE,   /* logos, posters */
-	PLAT_HTTP_BEACON,  /* QoE beacons (POST, small answer) */
+	PLAT_HTTP_API = 0,  /* player_api.php login and small answers (get_vod_info, short EPG) */
+	PLAT_HTTP_LIST,     /* player_api.php lists and M3U playlists: tens of MB */
+	PLAT_HTTP_GUIDE,    /* XMLTV: hundreds of MB, streamed to on_data */
+	PLAT_HTTP_IMAGE,    /* logos, posters */
+	PLAT_HTTP_BEACON,   /* QoE beacons (POST, small answer) */
 	PLAT_HTTP_OPERATOR, /* the operator API (OPERATOR.md) */
-	PLAT_HTTP_PROBE,   /* network checks: first bytes and throughput of a stream */
+	PLAT_HTTP_PROBE,    /* network checks: first bytes and throughput of a stream */
 	PLAT_HTTP_KIND_COUNT
 };
 
 struct plat_http_policy {
 	uint32_t connect_timeout_ms;
-	uint32_t deadline_ms;      /* the whole transfer, redirects included */
-	uint32_t low_speed_bps;    /* slower than this ... */
-	uint32_t low_speed_ms;     /* ... for this long: PLAT_HTTP_ESTALLED */
-	uint64_t max_body;         /* bytes received (compressed), else PLAT_HTTP_ETOOBIG */
-	uint64_t max_decoded;      /* bytes after decompression, else PLAT_HTTP_EBOMB */
+	uint32_t deadline_ms;   /* the whole transfer, redirects included */
+	uint32_t low_speed_bps; /* slower than this ... */
+	uint32_t low_speed_ms;  /* ... for this long: PLAT_HTTP_ESTALLED */
+	uint64_t max_body;      /* bytes received (compressed), else PLAT_HTTP_ETOOBIG */
+	uint64_t max_decoded;   /* bytes after decompression, else PLAT_HTTP_EBOMB */
 };
 
 /* The built-in limits of a kind (never NULL for a valid kind). */
@@ -90,17 +90,18 @@ struct plat_http_request {
 	const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
 	const char *body;           /* POST body, or NULL */
 	size_t body_len;
-	const char *user_agent;     /* NULL: "Qanat/<version>" */
+	const char *user_agent; /* NULL: "Qanat/<version>" */
 	/* Overrides of the kind's policy; 0 keeps the kind's value. */
 	uint32_t connect_timeout_ms;
-	uint32_t timeout_ms;        /* the overall deadline */
-	size_t max_body;            /* the cap on both received and decoded bytes */
-	plat_http_on_data on_data;  /* NULL: the body is collected in resp->body */
+	uint32_t timeout_ms;       /* the overall deadline */
+	size_t max_body;           /* the cap on both received and decoded bytes */
+	plat_http_on_data on_data; /* NULL: the body is collected in resp->body */
 	void *on_data_user;
 	struct plat_http_session *session; /* NULL: a private handle for this call */
-	const atomic_bool *cancel;  /* legacy flag, seen within 100 ms, or NULL */
-	struct plat_cancel *token;  /* fired from any thread: aborts at once; NULL: none */
-	struct plat_cancel *token2; /* a second token (e.g. the job's and the client's), or NULL */
+	const atomic_bool *cancel;         /* legacy flag, seen within 100 ms, or NULL */
+	struct plat_cancel *token;         /* fired from any thread: aborts at once; NULL: none */
+	struct plat_cancel *token2;        /* a second token (e.g. the job's and the client's), or NULL */
+	bool keep_post;                    /* a POST stays a POST with its body across 301/302/303 */
 };
 
 struct plat_http_response {
@@ -109,12 +110,12 @@ struct plat_http_response {
 	size_t body_len;
 	char content_type[64];
 	char content_encoding[32];
-	int retry_after_s;  /* Retry-After in seconds from now, -1 when absent */
-	uint32_t ttfb_ms;   /* request to first byte */
+	int retry_after_s; /* Retry-After in seconds from now, -1 when absent */
+	uint32_t ttfb_ms;  /* request to first byte */
 	uint32_t total_ms;
-	uint64_t received;  /* body bytes as received (before decompression) */
-	uint64_t decoded;   /* body bytes after decompression */
-	char detail[128];   /* curl's own words for a failure, for logs (never shown, may be "") */
+	uint64_t received; /* body bytes as received (before decompression) */
+	uint64_t decoded;  /* body bytes after decompression */
+	char detail[128];  /* curl's own words for a failure, for logs (never shown, may be "") */
 };
 
 /* curl_global_init; main thread, before other threads start. Returns 0 or PLAT_HTTP_EIO. */
@@ -122,9 +123,16 @@ int plat_http_global_init(void);
 
 /* The operator's CA bundle (PEM file), trusted in addition to the system store by every request and
  * by playback (plat_http_ca_file). NULL or "" clears it. Main thread, before other threads start.
- * Returns 0, or -ENOENT when the file cannot be read (the setting is then not applied). */
+ * Returns 0, or -ENOENT when the file cannot be read, -EINVAL when it holds no PEM certificate
+ * (the setting is then not applied). */
 int plat_http_set_ca_file(const char *path);
 const char *plat_http_ca_file(void); /* the bundle set, or NULL */
+
+/* The PEM bundle every request trusts while an operator CA is set: the system bundle (libcurl's
+ * CAINFO, else /etc/ssl/certs/ca-certificates.crt) followed by the operator's file; NULL (and *len
+ * 0) when none is set, so libcurl's own system store applies. Borrowed, valid until the next
+ * plat_http_set_ca_file(). */
+const char *plat_http_ca_bundle(size_t *len);
 
 /* Performs the request. Returns 0 when an HTTP answer arrived (any status: check resp->status), or
  * one of the PLAT_HTTP_E* codes. resp is always initialised and must be freed with
@@ -145,6 +153,12 @@ const char *plat_http_strerror(int err);
 
 /* The viewer's sentence for an HTTP status that is an error (4xx/5xx), NULL for others. */
 const char *plat_http_status_sentence(long status);
+
+/* Applies one response header line as libcurl hands it (CRLF included, not NUL-terminated) to
+ * resp: a status line ("HTTP/1.1 503 ...") starts a new answer (status set; content_type,
+ * content_encoding and retry_after_s cleared), and Content-Type, Content-Encoding and Retry-After
+ * (against `now`) are taken. Pure: plat_http_perform's header callback and the fuzz target. */
+void plat_http_header_line(struct plat_http_response *resp, const char *line, size_t len, time_t now);
 
 /* Parses a Retry-After value (delta-seconds or an IMF-fixdate / RFC 850 / asctime HTTP-date) against
  * `now`. Returns the seconds to wait (0 for a date in the past), capped at 86400, or -1 when the
