@@ -79,6 +79,12 @@ EPISODES = [dict(key="ep_s%de%d" % (s, e), label="The Oasis S%02dE%02d" % (s, e)
                  freq=300 + 40 * (s * 3 + e)) for s in (1, 2) for e in (1, 2, 3)]
 
 
+# Stream 9016 "Huge 16000x16000": two 1 fps keyframes of a flat colour, 16000x16000 H.264 (libx264
+# accepts it, level 6.2 exceeded; about 8 s and 4.4 GB of RAM for ffmpeg on 2 cores).  Made lazily on
+# the first request of 9016 only (never at panel start), cached in huge-<hash>/.
+HUGE_MEDIA = dict(key="huge", size="16000x16000", fps=1, frames=2, color="0x203040")
+
+
 def recipe_hash():
     blob = json.dumps([RECIPE_VERSION, LIVE_MEDIA, RADIO_MEDIA, EXPIRED_MEDIA, MOVIES, EPISODES],
                       sort_keys=True)
@@ -238,6 +244,37 @@ def ensure_media():
         os.rename(tmp, final)
         log("media generated in %.1f s" % (time.time() - t0))
         return final
+
+
+def _huge_cmd(m, out):
+    return ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", "color=c=%s:size=%s:rate=%d" % (m["color"], m["size"], m["fps"]),
+            "-frames:v", str(m["frames"]), "-c:v", "libx264", "-preset", "ultrafast",
+            "-tune", "zerolatency", "-threads", "1", "-g", "1", "-pix_fmt", "yuv420p",
+            "-metadata", "service_name=Huge 16000x16000", "-metadata", "service_provider=Qanat"] + \
+        BITEXACT + ["-pes_payload_size", "0", "-f", "mpegts", out]
+
+
+def ensure_huge():
+    """Path of the 16000x16000 clip, generated at the first call (cross-process file lock)."""
+    root = cache_root()
+    h = hashlib.sha256(json.dumps([RECIPE_VERSION, HUGE_MEDIA], sort_keys=True).encode()).hexdigest()[:12]
+    d = os.path.join(root, "huge-" + h)
+    path = os.path.join(d, "huge.ts")
+    if os.path.exists(path):
+        return path
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, ".lock"), "w") as lk:
+        fcntl.flock(lk, fcntl.LOCK_EX)
+        if os.path.exists(path):
+            return path
+        t0 = time.time()
+        log("generating the 16000x16000 clip of stream 9016 into %s" % d)
+        tmp = path + ".tmp%d" % os.getpid()
+        _run(_huge_cmd(HUGE_MEDIA, tmp))
+        os.rename(tmp, path)
+        log("16000x16000 clip generated in %.1f s" % (time.time() - t0))
+    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,6 +567,15 @@ class Media:
         self._locks = {}
         self._lk = threading.Lock()
         self._prune_archive()
+
+    def huge_clip(self):
+        """The looped 16000x16000 clip of stream 9016 (generated at its first request)."""
+        with self._lock("huge"):
+            c = self.clips.get("huge")
+            if c is None:
+                m = HUGE_MEDIA
+                c = self.clips["huge"] = TSClip(ensure_huge(), m["frames"] / m["fps"])
+            return c
 
     def _prune_archive(self):
         cutoff = time.time() - 2 * 86400

@@ -14,10 +14,12 @@ import re
 import secrets
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -27,6 +29,7 @@ from . import media as M
 
 DEFAULT_TZ = "Asia/Dubai"
 TOKEN_TTL = 30.0
+HUGE_ID = 9016
 HLS_IDLE = 12.0
 NGINX_404 = (b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found"
              b"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
@@ -120,6 +123,11 @@ class State:
                 for e in eps:
                     self.episode[e["id"]] = (s, e)
         self.epg = C.EPG(self.tz, self.channels)
+        h = self.huge_channel = C.Channel()
+        h.id, h.name, h.media, h.cats, h.stream_type, h.phase = HUGE_ID, "Huge 16000x16000", "huge", [1], \
+            "live", 0.0
+        h.epg_id = h.xmltv_id = "huge.qanat"
+        h.archive_days, h.icon, h.added = 0, None, "1767225600"
         self.lock = threading.RLock()
         self.faults = []
         self.fault_ids = itertools.count(1)
@@ -145,18 +153,54 @@ class State:
         self.token_port = None
         self.xmltv_cache = {}
         self.burst = False
+        self.tls_port = None
+        self.tls_handshake_failures = 0
+        self.requests = []  # the last 500 requests (redacted targets), GET /_control/requests
+        self.outage_until = 0.0
 
     # --- faults ---------------------------------------------------------------------------
     def add_fault(self, f):
-        if "kind" not in f or not (f.get("match") or f.get("glob")):
+        if not isinstance(f, dict) or "kind" not in f:
+            raise ValueError("a fault needs kind and match (regex) or glob")
+        if f["kind"] == "outage":
+            return self.start_outage(f)
+        if not (f.get("match") or f.get("glob")):
             raise ValueError("a fault needs kind and match (regex) or glob")
         if f.get("match"):
             re.compile(f["match"])
+        if f.get("body_b64") is not None:
+            base64.b64decode(f["body_b64"], validate=True)
         f = dict(f)
         with self.lock:
             f["id"] = next(self.fault_ids)
             self.faults.append(f)
         return f
+
+    def start_outage(self, f):
+        """Fault "outage": every live connection dropped now, new ones 503 for `seconds`."""
+        secs = float(f.get("seconds", 20))
+        f = dict(f)
+        with self.lock:
+            f["id"] = next(self.fault_ids)
+            self.outage_until = time.time() + secs
+            f["until"] = round(self.outage_until, 3)
+            n = 0
+            for c in self.conns.values():
+                if c.kind == "live":  # TS; HLS sessions get 503 on every playlist and segment
+                    c.kicked = True
+                    c.event.set()
+                    n += 1
+        M.log("outage for %.1f s: %d live connection(s) dropped" % (secs, n))
+        return f
+
+    def in_outage(self):
+        return time.time() < self.outage_until
+
+    def note_request(self, port_kind, method, target):
+        with self.lock:
+            self.requests.append(dict(port=port_kind, method=method, target=redact(target),
+                                      at=round(time.time(), 3)))
+            del self.requests[:-500]
 
     def load_scenario(self, names):
         for name in [n for n in names.split(",") if n]:
@@ -184,6 +228,12 @@ class State:
                     if f["count"] <= 0:
                         self.faults.remove(f)
         return hits
+
+    def channel(self, sid):
+        """A channel by id, including 9016 "Huge 16000x16000" (only reachable by URL)."""
+        if sid == HUGE_ID:
+            return self.huge_channel
+        return self.chan.get(sid)
 
     # --- connections ----------------------------------------------------------------------
     def register(self, user, stream, kind, remote, token=None):
@@ -249,10 +299,32 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, addr, handler, state, kind):
+    def __init__(self, addr, handler, state, kind, tls=None):
         super().__init__(addr, handler)
         self.state = state
         self.kind = kind
+        self.tls = tls  # an ssl.SSLContext: the same panel over TLS (--tls-port)
+        self.scheme = "https" if tls else "http"
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        if self.tls is not None:
+            # the handshake runs in the request's own thread (finish_request), never in accept
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+    def finish_request(self, request, client_address):
+        if self.tls is not None:
+            request.settimeout(15)
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError) as e:
+                with self.state.lock:
+                    self.state.tls_handshake_failures += 1
+                M.log("TLS handshake with %s failed: %s" % (client_address[0], e))
+                return
+            request.settimeout(None)
+        super().finish_request(request, client_address)
 
     def handle_error(self, request, client_address):
         et, ev, _ = sys.exc_info()
@@ -386,6 +458,78 @@ class Handler(BaseHTTPRequestHandler):
                 st.drips -= 1
         raise Abort()
 
+    GZIP_TYPES = {"/xmltv.php": "application/xml", "/get.php": "audio/x-mpegurl"}
+
+    def gzip_bomb(self, f, path):
+        """200, chunked, a gzip stream made while sending that inflates to `size` bytes (default
+        4 GiB): `prefix` then spaces (or NULs with "fill":"zero").  `Content-Encoding: gzip` unless
+        "header": false (then the gzip magic only, like xmltv.php?gzip=1).  Never holds more than one
+        1 MiB block: the block is deflated once after a full flush and repeated."""
+        size = int(f.get("size", 4 << 30))
+        prefix = str(f.get("prefix", "")).encode("utf-8")[:size]
+        fill = b"\0" if f.get("fill") == "zero" else b" "
+        ctype = f.get("content_type", self.GZIP_TYPES.get(path, "application/json"))
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        if f.get("header", True):
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.close_connection = True
+        if self.method == "HEAD":
+            return
+
+        def chunk(b):
+            if b:
+                self.wfile.write(b"%x\r\n" % len(b) + b + b"\r\n")
+        BLOCK = 1 << 20
+        block = fill * BLOCK
+        co = zlib.compressobj(9, zlib.DEFLATED, -15)
+        rep_block = co.compress(block) + co.flush(zlib.Z_FULL_FLUSH)  # no history: repeatable
+        co = zlib.compressobj(9, zlib.DEFLATED, -15)
+        chunk(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff")
+        chunk(co.compress(prefix) + co.flush(zlib.Z_FULL_FLUSH))
+        crc = zlib.crc32(prefix)
+        left = size - len(prefix)
+        while left >= BLOCK:
+            if self.st.stop.is_set():
+                raise Abort()
+            chunk(rep_block)
+            crc = zlib.crc32(block, crc)
+            left -= BLOCK
+        tail = fill * left
+        crc = zlib.crc32(tail, crc)
+        chunk(co.compress(tail) + co.flush(zlib.Z_FINISH))
+        chunk(struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF))
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def hls_loop(self, f):
+        """A master playlist whose only variant is this very URL; with `depth` N, a chain of N
+        nested masters (?qanat_hls_chain=k/N) ending in the real media playlist."""
+        depth = _int(f.get("depth"), 0) or 0
+        if depth > 0:
+            sep = "&" if "?" in self.path else "?"
+            uri = self.own_url() + sep + "qanat_hls_chain=1/%d" % depth
+        else:
+            uri = self.own_url()
+        self.master(uri)
+
+    def master(self, uri):
+        body = ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=480x270\n"
+                "%s\n" % uri).encode()
+        self.send_bytes(200, body, "application/vnd.apple.mpegurl", {"Cache-Control": "no-cache"})
+
+    def hls_chain(self):
+        mt = re.fullmatch(r"(\d+)/(\d+)", self.q.get("qanat_hls_chain", ""))
+        if not mt:
+            return self.empty(400)
+        k, n = int(mt.group(1)), int(mt.group(2))
+        if k < n:
+            return self.master(re.sub(r"qanat_hls_chain=\d+/\d+", "qanat_hls_chain=%d/%d" % (k + 1, n),
+                                      self.own_url()))
+        return self.route(self.method, urlsplit(self.path).path)
+
     def read_body(self):
         n = _int(self.headers.get("Content-Length"), 0)
         if n > 0:
@@ -432,12 +576,17 @@ class Handler(BaseHTTPRequestHandler):
         return h.rsplit(":", 1)[0] if h else self.st.args.host
 
     def base_url(self, port=None):
-        return "http://%s:%d" % (self.host_name(), port or self.server.server_address[1])
+        return "%s://%s:%d" % (self.server.scheme if port is None else "http", self.host_name(),
+                               port or self.server.server_address[1])
+
+    def own_url(self):
+        return self.base_url() + self.path
 
     # ------------------------------------------------------------------ dispatch -----------
     def dispatch(self, method):
         self.method = method
         self.fault = None
+        self.hits = {}
         self.sent = 0
         self.flavor = self.st.flavor
         try:
@@ -454,6 +603,9 @@ class Handler(BaseHTTPRequestHandler):
             if path.startswith("/_control/"):
                 return self.control(method, path)
             target = self.path
+            self.st.note_request(self.server.kind, method, target)
+            if path.endswith(".m3u8") and "qanat_hls_chain" in self.q:
+                return self.hls_chain()
             hits = self.st.match_faults(target, path, self.server.kind)
             for f in hits:
                 if f["kind"] == "latency":
@@ -464,10 +616,23 @@ class Handler(BaseHTTPRequestHandler):
             if first is not None:
                 if first["kind"] == "status":
                     code = int(first.get("status", 500))
-                    body = first.get("body", "")
-                    body = body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode()
+                    if first.get("body_b64") is not None:
+                        body = base64.b64decode(first["body_b64"])
+                    else:
+                        body = first.get("body", "")
+                        body = body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode()
                     return self.send_bytes(code, body, first.get("content_type", "text/plain"),
                                            first.get("headers"))
+                if first["kind"] == "gzip_bomb":
+                    return self.gzip_bomb(first, path)
+                if first["kind"] == "redirect_loop":
+                    return self.send_bytes(int(first.get("status", 302)), b"", "text/html",
+                                           {"Location": self.own_url()})
+                if first["kind"] == "redirect":
+                    return self.send_bytes(int(first.get("status", 302)), b"", "text/html",
+                                           {"Location": first.get("location", self.own_url())})
+                if first["kind"] == "hls_loop" and path.endswith(".m3u8"):
+                    return self.hls_loop(first)
                 if first["kind"] == "html":
                     body = first.get("body")
                     return self.send_bytes(200, body.encode() if body else HTML_ERROR, "text/html")
@@ -897,10 +1062,14 @@ class Handler(BaseHTTPRequestHandler):
                         {"Content-Disposition": 'attachment; filename="tv_channels_%s_plus.m3u"' % quote(user)
                          if plus else 'attachment; filename="tv_channels_%s.m3u"' % quote(user)})
 
-    def xmltv_body(self):
+    BAD_BYTES = b"\xff\xc3\x28\xe2\x82"  # a lone 0xFF, an invalid pair, a cut 3-byte sequence
+    BAD_MARK = "\ue000"
+
+    def xmltv_body(self, shift_days=0, bad_bytes=False):
         st = self.st
         now = time.time()
-        key = (self.flavor, int(now // 300), self.base_url())
+        shift = int(round(float(shift_days) * 86400))
+        key = (self.flavor, int(now // 300), self.base_url(), shift, bad_bytes)
         with st.lock:
             v = st.xmltv_cache.get(key)
         if v is not None:
@@ -915,11 +1084,17 @@ class Handler(BaseHTTPRequestHandler):
         for c in chans:
             parts.append('%s<channel id="%s"><display-name>%s</display-name><icon src="%s" /></channel>' % (
                 ind, e(c.xmltv_id), e(c.name or ""), e(self.icon(c.icon) or "")))
+        nprog = 0
         for c in chans:
             for p in st.epg.window(c, now):
                 t = ['%s<programme start="%s" stop="%s" channel="%s">' % (
-                    ind, st.epg.xmltv_time(p["start"]), st.epg.xmltv_time(p["stop"]), e(c.xmltv_id))]
-                t.append('<title lang="en">%s</title>' % e(p["title_en"]))
+                    ind, st.epg.xmltv_time(p["start"] + shift), st.epg.xmltv_time(p["stop"] + shift),
+                    e(c.xmltv_id))]
+                title = e(p["title_en"])
+                nprog += 1
+                if bad_bytes and nprog % 5 == 1:  # every 5th programme, the first one included
+                    title = title[:3] + self.BAD_MARK + title[3:]
+                t.append('<title lang="en">%s</title>' % title)
                 if p["title_ar"]:
                     t.append('<title lang="ar">%s</title>' % e(p["title_ar"]))
                 t.append('<desc lang="en">%s</desc>' % e(p["desc"]))
@@ -930,6 +1105,8 @@ class Handler(BaseHTTPRequestHandler):
                 parts.append("".join(t))
         parts.append("</tv>")
         body = (nl.join(parts) + nl).encode("utf-8")
+        if bad_bytes:
+            body = body.replace(self.BAD_MARK.encode("utf-8"), self.BAD_BYTES)
         with st.lock:
             if len(st.xmltv_cache) > 8:
                 st.xmltv_cache.clear()
@@ -941,7 +1118,8 @@ class Handler(BaseHTTPRequestHandler):
         user, pw = q.get("username"), q.get("password")
         if self.login_generic(user, pw) is None:
             return
-        body = self.xmltv_body()
+        shift = self.hits["xmltv_shift"].get("days", -30) if "xmltv_shift" in self.hits else 0
+        body = self.xmltv_body(shift, "xmltv_bad_bytes" in self.hits)
         gz = q.get("gzip")
         if "gzip_body" in self.hits or gz in ("1", "true"):
             return self.send_bytes(200, gzip.compress(body, 6, mtime=0), "application/xml")
@@ -978,9 +1156,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         sid_i = _int(sid)
         if kind == "live":
-            c = self.st.chan.get(sid_i)
+            c = self.st.channel(sid_i)
             if c is None:
                 return self.empty(404)
+            if self.st.in_outage():
+                return self.outage()
             if state == "expired":
                 return self.live_ts(user, c, force_clip="expired") if ext != "m3u8" else \
                     self.live_hls(user, c, None, force_clip="expired")
@@ -1017,11 +1197,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.empty(403)
         self.flavor = "xui"
         if prefix == "sauth":
-            c = self.st.chan.get(v["id"])
+            if self.st.in_outage():
+                return self.outage()
+            c = self.st.channel(v["id"])
             if tail.endswith(".m3u8"):
                 return self.live_hls(v["user"], c, tok)
             return self.live_ts(v["user"], c)
         return self.vod_file(v["user"], "%s:%d" % (v["kind"], v["id"]), v["path"])
+
+    def outage(self):
+        left = max(1, int(self.st.outage_until - time.time() + 0.999))
+        self.send_bytes(503, b"Service Unavailable", "text/plain", {"Retry-After": str(left)})
 
     def remote(self):
         return "%s:%d" % self.client_address[:2]
@@ -1029,7 +1215,7 @@ class Handler(BaseHTTPRequestHandler):
     def live_ts(self, user, c, force_clip=None):
         st = self.st
         clip_key = force_clip or ("expired" if "expired_clip" in self.hits else c.media)
-        clip = st.media.clips[clip_key]
+        clip = st.media.huge_clip() if clip_key == "huge" else st.media.clips[clip_key]
         burst = st.burst or "burst" in self.hits
         conn = st.register(user, c.id, "live", self.remote())
         try:
@@ -1080,7 +1266,7 @@ class Handler(BaseHTTPRequestHandler):
         conn = self.hls_session(user, c, tok, clip_key)
         if conn is None:
             return self.empty(403)
-        clip = st.media.clips[conn.clip]
+        clip = st.media.huge_clip() if conn.clip == "huge" else st.media.clips[conn.clip]
         sd = clip.seg_dur
         T = M.live_abs_time(c.phase)
         cur = int(T // sd) - 1
@@ -1100,8 +1286,10 @@ class Handler(BaseHTTPRequestHandler):
             conn = next((x for x in st.conns.values() if x.kind == "hls" and x.token == token), None)
         if conn is None or conn.kicked or seq is None:
             return self.empty(403)
+        if st.in_outage():
+            return self.outage()
         conn.last_seen = time.time()
-        clip = st.media.clips[conn.clip]
+        clip = st.media.huge_clip() if conn.clip == "huge" else st.media.clips[conn.clip]
         self.send_bytes(200, clip.segment(seq), "video/mp2t")
 
     def vod_file(self, user, label, path):
@@ -1421,6 +1609,7 @@ class Handler(BaseHTTPRequestHandler):
                         st.faults[:] = [x for x in st.faults if str(x["id"]) != parts[1]]
                     else:
                         st.faults.clear()
+                        st.outage_until = 0.0
                 return self.api_json({"ok": True})
         if what == "scenario" and method == "POST":
             try:
@@ -1434,6 +1623,12 @@ class Handler(BaseHTTPRequestHandler):
                 act = [c.as_json() for c in sorted(st.conns.values(), key=lambda x: x.started)]
                 rec = [c.as_json() for c in st.recent]
             return self.api_json({"active": act, "recent": rec})
+        if what == "requests":
+            with st.lock:
+                if method == "DELETE":
+                    st.requests.clear()
+                    return self.api_json({"ok": True})
+                return self.api_json(list(st.requests))
         if what == "beacons":
             with st.lock:
                 if method == "DELETE":
@@ -1475,7 +1670,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.api_json(dict(flavor=st.flavor, tz=str(st.tz), port=st.port,
                                       token_port=st.token_port, strict_cmcd=st.strict_cmcd,
                                       media_dir=st.media.dir, started=st.started, burst=st.burst,
-                                      drips=st.drips, scenarios=sorted(SCENARIOS)))
+                                      drips=st.drips, tls_port=st.tls_port,
+                                      tls_handshake_failures=st.tls_handshake_failures,
+                                      outage_left=round(max(0.0, st.outage_until - time.time()), 3),
+                                      scenarios=sorted(SCENARIOS)))
         return self.api_json({"error": "unknown control endpoint"}, 404)
 
 
@@ -1500,7 +1698,19 @@ def main(argv=None):
     ap.add_argument("--strict-cmcd", dest="strict_cmcd", action="store_true", default=True)
     ap.add_argument("--no-strict-cmcd", dest="strict_cmcd", action="store_false")
     ap.add_argument("--generate-only", action="store_true", help="generate the media cache and exit")
+    ap.add_argument("--tls-port", type=int, default=None, help="also serve the same panel over TLS here")
+    ap.add_argument("--tls-cert", help="PEM certificate (chain) for --tls-port")
+    ap.add_argument("--tls-key", help="PEM private key for --tls-port")
     args = ap.parse_args(argv)
+    tls = None
+    if args.tls_port is not None:
+        if not args.tls_cert or not args.tls_key:
+            ap.error("--tls-port needs --tls-cert and --tls-key")
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            tls.load_cert_chain(args.tls_cert, args.tls_key)
+        except (OSError, ssl.SSLError) as e:
+            ap.error("cannot load the TLS certificate or key: %s" % e)
     try:
         ZoneInfo(args.tz)
     except Exception:  # noqa: BLE001
@@ -1522,8 +1732,13 @@ def main(argv=None):
     tok_srv = Server((args.host, args.token_port), Handler, st, "token")
     st.port = main_srv.server_address[1]
     st.token_port = tok_srv.server_address[1]
+    servers = [main_srv, tok_srv]
+    if tls is not None:
+        tls_srv = Server((args.host, args.tls_port), Handler, st, "tls", tls)
+        st.tls_port = tls_srv.server_address[1]
+        servers.append(tls_srv)
     threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-               for s in (main_srv, tok_srv)]
+               for s in servers]
     for t in threads:
         t.start()
 
@@ -1531,8 +1746,8 @@ def main(argv=None):
         st.stop.set()
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    M.log("serving flavor=%s tz=%s on http://%s:%d (token port %d, scenario %s) after %.2f s" % (
-        st.flavor, st.tz, args.host, st.port, st.token_port, args.scenario, time.time() - t0))
+    M.log("serving flavor=%s tz=%s on http://%s:%d (token port %d, TLS port %s, scenario %s) after %.2f s" % (
+        st.flavor, st.tz, args.host, st.port, st.token_port, st.tls_port, args.scenario, time.time() - t0))
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     while not st.stop.wait(0.5):
@@ -1541,7 +1756,7 @@ def main(argv=None):
     with st.lock:
         for c in st.conns.values():
             c.event.set()
-    for s in (main_srv, tok_srv):
+    for s in servers:
         s.shutdown()
         s.server_close()
     return 0
