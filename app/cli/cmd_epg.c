@@ -2,7 +2,8 @@
 /* `qanat epg import FILE|URL [--db FILE]`: imports an XMLTV guide (plain or gzip, file, "-" for stdin,
  * or http(s) URL) into the database and prints programmes, channels, seconds, programmes per second
  * and the peak memory of the process (ARCHITECTURE.md section 6). The benchmark and support staff
- * use it; the UI runs the same import from a worker. */
+ * use it; the UI runs the same import from a worker. A guide the import refuses (no programme in the
+ * window, damaged, too large...) leaves the guide in force: one line on stderr says why, exit 1. */
 #include "app_commands.h"
 #include "app_paths.h"
 #include "epg.h"
@@ -50,13 +51,14 @@ static void print_stats(const struct epg_import_stats *st, long before_kib, bool
 	double peak_mib = (double)peak_rss_kib() / 1024.0, before_mib = (double)before_kib / 1024.0;
 	if (json) {
 		json_t *o = json_pack(
-		    "{s:I,s:I,s:f,s:f,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "programmes",
+		    "{s:I,s:I,s:f,s:f,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I,s:I}", "programmes",
 		    (json_int_t)st->programmes, "channels", (json_int_t)st->channels, "seconds", st->seconds,
 		    "programmes_per_second", rate, "peak_rss_mib", peak_mib, "rss_before_import_mib",
 		    before_mib, "duplicates", (json_int_t)st->duplicates, "rejected",
 		    (json_int_t)st->rejected, "out_of_window", (json_int_t)st->out_of_window, "filtered",
 		    (json_int_t)st->filtered, "resumed_from", (json_int_t)st->resumed_from, "bytes_in",
-		    (json_int_t)st->bytes_in, "bytes_xml", (json_int_t)st->bytes_xml, "gzip", st->gzip);
+		    (json_int_t)st->bytes_in, "bytes_xml", (json_int_t)st->bytes_xml, "gzip", st->gzip,
+		    "swept", (json_int_t)st->swept, "repaired", (json_int_t)st->repaired);
 		char *text = json_dumps(o, JSON_COMPACT);
 		puts(text ? text : "{}");
 		free(text);
@@ -74,6 +76,12 @@ static void print_stats(const struct epg_import_stats *st, long before_kib, bool
 	printf("dropped             %lld duplicates, %lld invalid, %lld outside the window, %lld filtered\n",
 	       (long long)st->duplicates, (long long)st->rejected, (long long)st->out_of_window,
 	       (long long)st->filtered);
+	if (st->repaired)
+		printf("repaired            %llu ill-formed or forbidden characters replaced by U+FFFD\n",
+		       (unsigned long long)st->repaired);
+	if (st->swept)
+		printf("swept               %lld programmes older than the catch-up window\n",
+		       (long long)st->swept);
 	if (st->resumed_from)
 		printf("resumed             after %lld programmes of an interrupted import\n",
 		       (long long)st->resumed_from);
@@ -148,7 +156,9 @@ static int cmd_import(int argc, char **argv, bool json)
 			plat_redact_url(source, shown, sizeof(shown));
 		else
 			snprintf(shown, sizeof(shown), "%s", source);
-		fprintf(stderr, "qanat: epg import %s: %s\n", shown, epg_strerror(rc));
+		/* the import is a staged swap: whatever failed, the guide in force did not change */
+		fprintf(stderr, "qanat: epg import %s: %s; the guide in force is kept\n", shown,
+			epg_strerror(rc));
 		return 1;
 	}
 	print_stats(&st, before_kib, json);

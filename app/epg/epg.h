@@ -26,17 +26,25 @@
 struct store;
 struct plat_cancel;
 
-/* Project error codes besides negative errno values. */
+/* Project error codes besides negative errno values (the network's are plat_http.h's PLAT_HTTP_E*,
+ * which are negative errno values too). */
 enum {
-	EPG_E_XML = -2001,     /* not XML, or malformed XML (the message says where) */
-	EPG_E_ENTITY = -2002,  /* an entity declaration or external entity: refused */
-	EPG_E_GZIP = -2003,    /* corrupt or truncated gzip */
-	EPG_E_TOOBIG = -2004,  /* one XML token larger than the cap (a parser would have to buffer it) */
-	EPG_E_HTTP = -2005,    /* the server answered with an HTTP error status */
-	EPG_E_NOTXMLTV = -2006 /* well-formed XML whose root is not <tv> */
+	EPG_E_XML = -2001,      /* not XML, or malformed XML (the message says where) */
+	EPG_E_ENTITY = -2002,   /* an entity declaration, an internal DTD subset or an external entity */
+	EPG_E_GZIP = -2003,     /* corrupt or truncated gzip */
+	EPG_E_TOOBIG = -2004,   /* one XML token larger than the cap (a parser would have to buffer it) */
+	EPG_E_HTTP = -2005,     /* the server answered with an HTTP error status */
+	EPG_E_NOTXMLTV = -2006, /* well-formed XML whose root is not <tv> */
+	EPG_E_EMPTY = -2007,    /* a guide with no <programme> at all (channels only, or nothing) */
+	EPG_E_STALE = -2008,    /* programmes, but none overlaps the guide window (see epg_import) */
+	EPG_E_NOMATCH = -2009,  /* programmes in the window, but none on a channel the box keeps */
+	EPG_E_INVALID = -2010,  /* programmes, but none with a channel, a valid start and a later stop */
+	EPG_E_LARGE = -2011     /* more XML (after inflating) than the guide cap of plat_http.h */
 };
 
-/* A short, viewer-readable sentence for any code returned by this module (static storage). */
+/* A short sentence a viewer can read for any code returned by this module, lower case without a full
+ * stop so callers can build on it ("guide import: %s"); every EPG_E_* code has its own, the network's
+ * codes theirs (static storage, English msgid). Never pass these codes to strerror(). */
 const char *epg_strerror(int err);
 
 /* Creates or upgrades the EPG tables (owner "epg" in the store's schema table). Every function below
@@ -93,7 +101,8 @@ struct epg_import_opts {
 	void *progress_user;
 };
 
-/* Defaults: UTC, no language preference, 7 days back, 14 forward, batches of 10000, resume on. */
+/* Defaults: UTC, no language preference, EPG_CATCHUP_DAYS (7) back, 14 forward, batches of 10000,
+ * resume on. */
 void epg_import_opts_init(struct epg_import_opts *o);
 
 struct epg_import_stats {
@@ -104,6 +113,8 @@ struct epg_import_stats {
 	int64_t out_of_window; /* outside the days back/forward window */
 	int64_t filtered;      /* channel not in the keep set */
 	int64_t resumed_from;  /* programmes skipped because an interrupted import had stored them */
+	int64_t swept;         /* programmes older than the catch-up window deleted after the swap */
+	uint64_t repaired;     /* U+FFFD written for ill-formed UTF-8 or NUL/control bytes in the XML */
 	uint64_t bytes_in;     /* bytes read (compressed when gzip) */
 	uint64_t bytes_xml;    /* bytes of XML after inflating */
 	bool gzip;
@@ -111,16 +122,34 @@ struct epg_import_stats {
 	double swap_seconds; /* the one transaction on the main database that put the guide in force */
 };
 
-/* Imports XMLTV from source: an http(s):// URL (downloaded with curl and parsed as it arrives) or a
- * file path ("-" reads stdin). gzip is detected by its magic bytes. On success the new guide replaces
- * the old one (channels from the short EPG that the XMLTV lacks are kept) in one transaction.
- * stats may be NULL. Returns 0 or a negative error (epg_strerror); on error the old guide is intact. */
+/* Imports XMLTV from source: an http(s):// URL (downloaded through the box's HTTP layer, kind
+ * PLAT_HTTP_GUIDE, and parsed as it arrives) or a file path ("-" reads stdin). gzip is detected by its
+ * magic bytes, whatever the headers say; the XML after inflating is capped at the guide kind's
+ * max_decoded (EPG_E_LARGE). Ill-formed UTF-8 and NUL/control bytes are repaired per character
+ * (U+FFFD, counted in stats->repaired), never fatal.
+ *
+ * The guide window is [now - days_back days, now + days_forward days] (either side unbounded when its
+ * days are < 0). A programme is in the window when it overlaps it (stop after the start of the
+ * window and start before its end); the others are dropped. A guide with no programme kept - none
+ * at all (EPG_E_EMPTY), none in the window (EPG_E_STALE: a stale guide or a wrong clock), none on a
+ * kept channel (EPG_E_NOMATCH), none valid (EPG_E_INVALID) - is refused: it never replaces the guide
+ * in force.
+ *
+ * On success the new guide replaces the old one (channels from the short EPG that the XMLTV lacks are
+ * kept) in one transaction, then programmes that ended before the catch-up window are swept
+ * (epg_sweep with days_back; not when days_back < 0). stats may be NULL. Returns 0 or a negative
+ * error (epg_strerror); on error the old guide is intact. */
 int epg_import(struct store *s, const char *source, const struct epg_import_opts *opts,
 	       struct epg_import_stats *stats);
 
 /* The same from memory (tests, fuzzing, a body fetched by someone else). Resume does not apply. */
 int epg_import_buffer(struct store *s, const void *data, size_t len, const struct epg_import_opts *opts,
 		      struct epg_import_stats *stats);
+
+/* The catch-up window, in days, that guide imports and sweeps keep by default: a week, which covers
+ * the longest tv_archive_duration panels offer in practice (XTREAM.md: 1-7 days) and is what the guide
+ * can show backwards. */
+#define EPG_CATCHUP_DAYS 7
 
 /* Deletes programmes that ended before now - days_back days (short EPG rows and a guide that has not
  * been refreshed). Returns the number deleted or a negative error. */
@@ -132,8 +161,10 @@ int epg_refresh_due(struct store *s, int64_t now, int64_t max_age_s);
 
 /* A background import: a thread with its own connection to db_path. The strings and keys of opts
  * are copied; opts->abort, opts->cancel and opts->progress are ignored (use epg_refresh_cancel, which
- * stops a download at once). *out is owned by the caller: epg_refresh_join() waits, frees it and
- * returns the import's result. */
+ * stops a download at once). Whatever the import's outcome (unless cancelled), programmes older than
+ * the catch-up window (opts->days_back; none when it is < 0) are swept, so a guide that cannot be
+ * refreshed (server down, stale guide refused) still loses its past. *out is owned by the caller: epg_refresh_join() waits,
+ * frees it and returns the import's result. */
 struct epg_refresh;
 int epg_refresh_start(const char *db_path, const char *source, const struct epg_import_opts *opts,
 		      struct epg_refresh **out);

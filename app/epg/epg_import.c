@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* XMLTV import: a source (file, stdin, memory, or an http(s) URL downloaded with curl and parsed in
- * its write callback as data arrives) feeds the streaming reader; each record goes into the staging
- * tables through prepared statements in batched transactions; at the end the staging tables are
- * swapped in. The channel table lives in memory as a small hash (ids are short and a guide has
+/* XMLTV import: a source (file, stdin, memory, or an http(s) URL downloaded through the box's HTTP
+ * layer, plat_http_perform with kind PLAT_HTTP_GUIDE, and parsed in its on_data callback as data
+ * arrives) feeds the streaming reader; each record goes into the staging tables through prepared
+ * statements in batched transactions; a guide that kept no programme is refused; otherwise the
+ * staging tables are swapped in and programmes older than the catch-up window swept. The channel table lives in memory as a small hash (ids are short and a guide has
  * thousands of channels, not millions: capped), everything else streams through.
  *
  * Locks: the staging tables live in a database file of their own (epg_stage_attach), so the batch
  * transactions, open while bytes arrive, lock only that file; the main database is locked once, by
  * the swap, which copies finished rows and index pages and never waits for the network. A cancel
- * token (opts->cancel) wakes a download stuck mid-body at once (plat_http_curl_perform).
+ * token (opts->cancel) wakes a download stuck mid-body at once (the HTTP layer's request token).
  *
  * Resume: every batch commits the number of <programme> elements consumed so far together with a
- * fingerprint of the source (file size and mtime, or the URL's hash with its ETag/Last-Modified).
- * An import that meets an interrupted staging import of the same source skips that many programmes
- * instead of inserting them again. */
+ * fingerprint of the source (a file's path, size and mtime). An import that meets an interrupted
+ * staging import of the same source skips that many programmes instead of inserting them again. A
+ * download has no fingerprint (the HTTP layer does not hand out ETag/Last-Modified) and starts
+ * over. */
 #include "epg_internal.h"
 
 #include "plat_cancel.h"
@@ -21,7 +23,6 @@
 #include "plat_redact.h"
 #include "store.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -510,10 +511,6 @@ static int on_programme(void *user, const struct epg_xml_programme *p)
 struct source {
 	struct importer *im;
 	struct epg_xmltv *x;
-	bool started; /* first bytes arrived: resume decided */
-	int http_status;
-	char etag[128], last_modified[64];
-	char redacted[256];
 };
 
 static int begin_staging(struct importer *im, const char *fingerprint)
@@ -552,128 +549,75 @@ static int feed(struct source *src, const void *data, size_t len)
 	return rc;
 }
 
-static size_t on_header(char *buf, size_t size, size_t n, void *user)
-{
-	struct source *src = user;
-	size_t len = size * n;
-	char line[256];
-	size_t l = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
-	memcpy(line, buf, l);
-	line[l] = '\0';
-	while (l && (line[l - 1] == '\r' || line[l - 1] == '\n'))
-		line[--l] = '\0';
-	if (strncmp(line, "HTTP/", 5) == 0) /* a new response (redirect): forget the previous headers */
-		src->etag[0] = src->last_modified[0] = '\0';
-	else if (strncasecmp(line, "etag:", 5) == 0)
-		snprintf(src->etag, sizeof(src->etag), "%s", line + 5);
-	else if (strncasecmp(line, "last-modified:", 14) == 0)
-		snprintf(src->last_modified, sizeof(src->last_modified), "%s", line + 14);
-	return len;
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *user)
-{
-	struct source *src = user;
-	if (feed(src, data, size * n) < 0)
-		return 0; /* aborts the transfer; the reader holds the error */
-	return size * n;
-}
-
-static int curl_errno(CURLcode c)
-{
-	switch (c) {
-	case CURLE_OK:
-		return 0;
-	case CURLE_OPERATION_TIMEDOUT:
-		return -ETIMEDOUT;
-	case CURLE_COULDNT_CONNECT:
-		return -ECONNREFUSED;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return -EHOSTUNREACH;
-	case CURLE_ABORTED_BY_CALLBACK:
-		return -ECANCELED;
-	case CURLE_OUT_OF_MEMORY:
-		return -ENOMEM;
-	default:
-		return -EIO;
-	}
-}
-
+/* A download through the box's HTTP layer (kind PLAT_HTTP_GUIDE: its timeouts, low-speed limit and
+ * caps, TLS rules, redirects). The body streams into the reader as it arrives. */
 struct url_ctx {
 	struct source src;
-	CURL *curl;
-	uint64_t url_hash;
+	bool started; /* the first body bytes arrived: staging begun */
+	long status;
 	int staging_rc;
 };
 
-/* The URL's validators (ETag, Last-Modified) decide resume, and they are known only once the headers
- * are in: staging starts with the first body byte. */
-static size_t on_body_first(char *data, size_t size, size_t n, void *user)
+/* Staging starts with the first body byte of a successful answer, so an error page never touches
+ * it. The HTTP layer hands out no validators (ETag, Last-Modified), so a download is not resumed:
+ * it starts over (a file still is). */
+static bool on_guide_data(void *user, long status, const char *data, size_t len)
 {
 	struct url_ctx *u = user;
-	if (!u->src.started) {
-		u->src.started = true;
-		long status = 0;
-		curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &status);
-		u->src.http_status = (int)status;
+	if (!u->started) {
+		u->started = true;
+		u->status = status;
 		if (status >= 400)
-			return 0;
-		char fp[300];
-		if (u->src.etag[0] || u->src.last_modified[0])
-			snprintf(fp, sizeof(fp), "url:%016llx:%s:%s", (unsigned long long)u->url_hash,
-				 u->src.etag, u->src.last_modified);
-		u->staging_rc =
-		    begin_staging(u->src.im, u->src.etag[0] || u->src.last_modified[0] ? fp : NULL);
+			return false;
+		u->staging_rc = begin_staging(u->src.im, NULL);
 		if (u->staging_rc < 0)
-			return 0;
+			return false;
 	}
-	return on_body(data, size, n, &u->src);
+	return feed(&u->src, data, len) >= 0;
+}
+
+/* The import's result for a finished transfer: the HTTP status, the reader's or the importer's own
+ * error when it stopped the transfer, else the layer's typed error (epg_strerror words each). */
+static int url_result(struct importer *im, struct url_ctx *u, int rc, const struct plat_http_response *resp,
+		      const char *shown)
+{
+	long status = resp->status ? resp->status : u->status;
+	if (status >= 400) {
+		const char *why = plat_http_status_sentence(status);
+		plat_log_warn("epg", "%s: HTTP %ld (%s)", shown, status, why ? why : "an error");
+		return EPG_E_HTTP;
+	}
+	if (u->staging_rc < 0)
+		return u->staging_rc;
+	if (rc == PLAT_HTTP_ESINK) {
+		rc = im->err ? im->err : epg_xmltv_feed(u->src.x, "", 0);
+		return rc < 0 ? rc : -EIO;
+	}
+	if (rc < 0)
+		return rc; /* PLAT_HTTP_E*: logged by the layer, worded by epg_strerror */
+	if (!u->started)
+		return begin_staging(im, NULL); /* an empty body: the reader reports "no XML" */
+	return 0;
 }
 
 static int fetch_url(struct importer *im, const char *url, struct epg_xmltv *x)
 {
-	struct url_ctx u = { 0 };
-	u.src.im = im;
-	u.src.x = x;
-	u.url_hash = fnv(url);
-	plat_redact_url(url, u.src.redacted, sizeof(u.src.redacted));
-	u.curl = curl_easy_init();
-	if (!u.curl)
-		return -ENOMEM;
-	curl_easy_setopt(u.curl, CURLOPT_URL, url);
-	curl_easy_setopt(u.curl, CURLOPT_USERAGENT, im->o->user_agent ? im->o->user_agent : "Qanat");
-	curl_easy_setopt(u.curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(u.curl, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(u.curl, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(u.curl, CURLOPT_LOW_SPEED_LIMIT, 1L); /* stalled for a minute: give up */
-	curl_easy_setopt(u.curl, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(u.curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(u.curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(u.curl, CURLOPT_HEADERDATA, &u.src);
-	curl_easy_setopt(u.curl, CURLOPT_WRITEFUNCTION, on_body_first);
-	curl_easy_setopt(u.curl, CURLOPT_WRITEDATA, &u);
-	struct plat_cancel *tokens[] = { im->o->cancel };
-	CURLcode cc = (CURLcode)plat_http_curl_perform(NULL, u.curl, tokens, 1, im->o->abort);
-	long status = 0;
-	curl_easy_getinfo(u.curl, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(u.curl);
-	int rc = 0;
-	if (status >= 400) {
-		plat_log_warn("epg", "%s: HTTP %ld", u.src.redacted, status);
-		rc = EPG_E_HTTP;
-	} else if (u.staging_rc < 0) {
-		rc = u.staging_rc;
-	} else if (cc == CURLE_WRITE_ERROR) {
-		rc = im->err ? im->err : epg_xmltv_feed(x, "", 0);
-		if (rc == 0)
-			rc = -EIO;
-	} else if (cc != CURLE_OK) {
-		if (cc != CURLE_ABORTED_BY_CALLBACK) /* a cancel is not a failure worth a warning */
-			plat_log_warn("epg", "%s: %s", u.src.redacted, curl_easy_strerror(cc));
-		rc = curl_errno(cc);
-	} else if (!u.src.started) {
-		rc = begin_staging(im, NULL); /* an empty body: the reader reports "no XML" */
-	}
+	struct url_ctx u = { .src = { .im = im, .x = x } };
+	char shown[256];
+	plat_redact_url(url, shown, sizeof(shown));
+	struct plat_http_request req = {
+		.kind = PLAT_HTTP_GUIDE,
+		.url = url,
+		.user_agent = im->o->user_agent,
+		.on_data = on_guide_data,
+		.on_data_user = &u,
+		.cancel = im->o->abort,
+		.token = im->o->cancel,
+	};
+	struct plat_http_response resp;
+	int rc = plat_http_perform(&req, &resp);
+	rc = url_result(im, &u, rc, &resp, shown);
+	plat_http_response_free(&resp);
 	return rc;
 }
 
@@ -715,7 +659,7 @@ static int fetch_file(struct importer *im, const char *path, struct epg_xmltv *x
 void epg_import_opts_init(struct epg_import_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->days_back = 7;
+	o->days_back = EPG_CATCHUP_DAYS;
 	o->days_forward = 14;
 	o->batch_rows = DEFAULT_BATCH;
 }
@@ -748,6 +692,14 @@ static int count_rows(sqlite3 *db, const char *sql, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : store_errno(rc);
 }
 
+/* The guide kind's cap on decoded bytes, applied to the XML whatever its source: a file, and a gzip
+ * body the panel sends without Content-Encoding (which the HTTP layer cannot see is compressed, so
+ * the reader inflates it) are held to it as well as a body the layer decoded. */
+static uint64_t guide_xml_cap(void)
+{
+	return plat_http_policy_for(PLAT_HTTP_GUIDE)->max_decoded;
+}
+
 enum source_kind { SRC_FILE, SRC_URL, SRC_BUFFER };
 
 /* Feeds the source through the reader into the staging tables (batches commit as they fill). */
@@ -758,6 +710,7 @@ static int read_source(struct importer *im, enum source_kind kind, const char *s
 	struct epg_xml_sink sink = { im, on_channel, on_programme };
 	int rc = epg_xmltv_create(zone, &sink, &x);
 	if (rc == 0) {
+		epg_xmltv_set_max_xml(x, guide_xml_cap());
 		if (kind == SRC_URL) {
 			rc = fetch_url(im, source, x);
 		} else if (kind == SRC_FILE) {
@@ -778,6 +731,10 @@ static int read_source(struct importer *im, enum source_kind kind, const char *s
 	if (x) {
 		im->st->gzip = epg_xmltv_is_gzip(x);
 		im->st->bytes_xml = epg_xmltv_bytes_xml(x);
+		im->st->repaired = epg_xmltv_repaired(x);
+		if (im->st->repaired)
+			plat_log_info("epg", "%llu ill-formed or forbidden characters replaced by U+FFFD",
+				      (unsigned long long)im->st->repaired);
 	}
 	epg_xmltv_free(&x);
 	return rc;
@@ -799,13 +756,37 @@ static int index_staged(struct importer *im)
 	return cancelled(im) ? -ECANCELED : rc;
 }
 
-/* Staged, indexed, counted, then swapped in: the only time the main database is locked. */
+/* A guide that would leave the box with no programme is refused, and the reason is the most
+ * specific one that applies to what was read (resumed programmes were kept by an earlier run). */
+static int refuse_empty(const struct importer *im)
+{
+	const struct epg_import_stats *st = im->st;
+	if (st->programmes > 0)
+		return 0;
+	int64_t read = im->consumed - im->skip;
+	int64_t in_window = read - st->rejected - st->out_of_window;
+	int rc = im->consumed == 0      ? EPG_E_EMPTY
+		 : read == st->rejected ? EPG_E_INVALID
+		 : in_window <= 0       ? EPG_E_STALE
+					: EPG_E_NOMATCH;
+	plat_log_warn("epg",
+		      "guide refused, the one in force is kept: %s (%lld programmes read: %lld invalid, "
+		      "%lld outside the window, %lld on channels not kept)",
+		      epg_strerror(rc), (long long)read, (long long)st->rejected,
+		      (long long)st->out_of_window, (long long)st->filtered);
+	return rc;
+}
+
+/* Staged, counted, refused when empty, indexed, then swapped in: the only time the main database is
+ * locked. */
 static int finish_import(struct importer *im, int64_t now)
 {
 	struct epg_import_stats *st = im->st;
 	int rc = count_rows(im->db, "SELECT count(*) FROM epg_stage.epg_programme_new", &st->programmes);
 	if (rc == 0)
 		rc = count_rows(im->db, "SELECT count(*) FROM epg_stage.epg_channel_new", &st->channels);
+	if (rc == 0)
+		rc = refuse_empty(im);
 	double t_index = mono_seconds();
 	if (rc == 0)
 		rc = index_staged(im);
@@ -854,8 +835,16 @@ static int run_import(struct store *s, enum source_kind kind, const char *source
 	importer_release(&im);
 	if (rc == 0)
 		rc = finish_import(&im, now);
-	/* a staging file that was swapped in, or that no later import can resume, is deleted */
-	epg_stage_detach(im.db, stage, rc == 0 || !im.fingerprint[0]);
+	/* a staging file that was swapped in, refused, or that no later import can resume, is deleted */
+	bool refused = rc <= EPG_E_EMPTY && rc >= EPG_E_INVALID;
+	epg_stage_detach(im.db, stage, rc == 0 || refused || !im.fingerprint[0]);
+	if (rc == 0 && opts->days_back >= 0) {
+		/* the guide just swapped in kept only its window; older short-EPG rows go now */
+		int swept = epg_sweep(s, now, opts->days_back);
+		if (swept < 0)
+			plat_log_warn("epg", "sweep after the import: %s", epg_strerror(swept));
+		stats.swept = swept > 0 ? swept : 0;
+	}
 	stats.seconds = mono_seconds() - t0;
 	if (stats_out)
 		*stats_out = stats;

@@ -76,6 +76,10 @@ void epg_xmltv_free(struct epg_xmltv **x);
 const char *epg_xmltv_error_detail(const struct epg_xmltv *x);
 bool epg_xmltv_is_gzip(const struct epg_xmltv *x);
 uint64_t epg_xmltv_bytes_xml(const struct epg_xmltv *x);
+/* U+FFFD written in place of ill-formed UTF-8 or characters XML forbids (NUL...) so far. */
+uint64_t epg_xmltv_repaired(const struct epg_xmltv *x);
+/* Caps the XML (after inflating) at max_bytes: past it the reader stops with EPG_E_LARGE. 0 = none. */
+void epg_xmltv_set_max_xml(struct epg_xmltv *x, uint64_t max_bytes);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Schema helpers (epg_schema.c). */

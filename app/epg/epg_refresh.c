@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* A guide refresh in the background: one thread, its own SQLite connection, the import's staging and
  * swap (so readers keep the old guide until the new one is complete), cancellation through the
- * import's cancel token (a download stuck mid-body stops at once). The handle owns copies of every
- * string it needs.
+ * import's cancel token (a download stuck mid-body stops at once), and the sweep of programmes older
+ * than the catch-up window whatever the import's outcome. The handle owns copies of every string it
+ * needs.
  *
  * Threads: epg_refresh_start/finished/cancel/join are called from the owner's thread; the worker
  * touches only the handle's copies, `cancel` (fired from the owner, plat_cancel is thread-safe) and
@@ -17,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct epg_refresh {
 	pthread_t thread;
@@ -29,6 +31,19 @@ struct epg_refresh {
 	struct epg_import_stats stats;
 };
 
+/* A refresh that failed (server down, guide refused) still drops what is older than the catch-up
+ * window: the guide in force would otherwise keep its past for as long as the server is broken. A
+ * successful import has swept already. */
+static void sweep_anyway(struct store *s, const struct epg_import_opts *o, struct epg_import_stats *st)
+{
+	int64_t now = o->now ? o->now : (int64_t)time(NULL);
+	int swept = epg_sweep(s, now, o->days_back);
+	if (swept < 0)
+		plat_log_warn("epg", "sweep: %s", epg_strerror(swept));
+	else
+		st->swept = swept;
+}
+
 static void *worker(void *arg)
 {
 	struct epg_refresh *r = arg;
@@ -36,9 +51,12 @@ static void *worker(void *arg)
 	r->rc = store_open(r->db_path, &s);
 	if (r->rc == 0)
 		r->rc = epg_import(s, r->source, &r->opts, &r->stats);
-	store_close(&s);
 	if (r->rc < 0 && r->rc != -ECANCELED)
-		plat_log_warn("epg", "background guide refresh failed: %s", epg_strerror(r->rc));
+		plat_log_warn("epg", "background guide refresh failed, the guide in force is kept: %s",
+			      epg_strerror(r->rc));
+	if (s && r->rc < 0 && r->rc != -ECANCELED && r->opts.days_back >= 0)
+		sweep_anyway(s, &r->opts, &r->stats);
+	store_close(&s);
 	atomic_store(&r->done, true);
 	return NULL;
 }

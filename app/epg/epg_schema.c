@@ -53,13 +53,19 @@ int epg_schema_ensure(struct store *s)
 	return store_migrate(s, "epg", migrations, (int)(sizeof(migrations) / sizeof(migrations[0])));
 }
 
+/* Each code its own sentence. The network's codes are plat_http.h's PLAT_HTTP_E* (negative errno
+ * values), worded here for the guide; the rest are the reader's, the importer's and SQLite's
+ * (store_errno). */
 const char *epg_strerror(int err)
 {
 	switch (err) {
+	case 0:
+		return "ok";
 	case EPG_E_XML:
 		return "the guide is not valid XML";
 	case EPG_E_ENTITY:
-		return "the guide declares XML entities, which are refused for safety";
+		return "the guide declares its own XML entities or document type, which is refused for "
+		       "safety";
 	case EPG_E_GZIP:
 		return "the compressed guide is damaged or incomplete";
 	case EPG_E_TOOBIG:
@@ -68,23 +74,57 @@ const char *epg_strerror(int err)
 		return "the server refused the guide";
 	case EPG_E_NOTXMLTV:
 		return "the file is XML but not an XMLTV guide";
+	case EPG_E_EMPTY:
+		return "the guide lists no programmes";
+	case EPG_E_STALE:
+		return "none of its programmes are in the guide window, so the guide is out of date or a "
+		       "clock is wrong";
+	case EPG_E_NOMATCH:
+		return "none of its programmes are on the box's channels";
+	case EPG_E_INVALID:
+		return "none of its programmes has a channel and a valid start and end";
+	case EPG_E_LARGE:
+		return "the guide is larger than the box accepts";
 	case -ECANCELED:
 		return "the guide update was cancelled";
 	case -ENOSPC:
 		return "the disk is full";
 	case -ENOENT:
 		return "the guide file was not found";
-	case -ETIMEDOUT:
-		return "the server did not answer in time";
-	case -ECONNREFUSED:
-	case -EHOSTUNREACH:
-		return "the server cannot be reached";
 	case -EACCES:
 		return "access to the guide was refused";
 	case -ENOMEM:
 		return "not enough memory";
-	case -EBADMSG:
-		return "the answer is not a programme list";
+	case -EBUSY:
+		return "the box's database was busy";
+	case -EBADMSG: /* PLAT_HTTP_EBADREPLY too */
+		return "the server's answer is not a programme list";
+	case -EHOSTUNREACH: /* PLAT_HTTP_ERESOLVE */
+		return "the guide server's name could not be found";
+	case -ECONNREFUSED: /* PLAT_HTTP_ECONNECT */
+		return "nothing answers at the guide server's address";
+	case -ETIMEDOUT: /* PLAT_HTTP_ETIMEDOUT */
+		return "the guide server did not answer in time";
+	case -ETIME: /* PLAT_HTTP_ESTALLED */
+		return "the guide server sends too slowly";
+	case -ECONNRESET: /* PLAT_HTTP_ECUT */
+		return "the connection to the guide server was cut";
+	case -EFBIG: /* PLAT_HTTP_ETOOBIG */
+		return "the guide download is larger than the box accepts";
+	case -E2BIG: /* PLAT_HTTP_EBOMB */
+		return "the guide unpacks to more than the box accepts";
+	case -EKEYREJECTED: /* PLAT_HTTP_EUNTRUSTED */
+		return "the guide server's certificate is not trusted";
+	case -EPROTO: /* PLAT_HTTP_ETLS */
+		return "a secure connection to the guide server could not be made";
+	case -ELOOP: /* PLAT_HTTP_EREDIRECTS */
+		return "the guide server redirects in a loop";
+	case -EPERM: /* PLAT_HTTP_EREDIRECT_REFUSED */
+		return "the guide server redirected to an address the box refuses";
+	case -EINVAL: /* PLAT_HTTP_EBADURL */
+		return "the guide's address is not valid";
+	case -EIO: /* PLAT_HTTP_EIO, SQLite's other failures */
+		return "the guide could not be read or stored";
 	default:
 		return err < 0 ? "the guide could not be read" : "ok";
 	}

@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* The streaming XMLTV reader: bytes in as they arrive (from curl or a file), gzip detected by its
- * magic bytes and inflated with zlib, XML parsed by expat with every entity declaration and external
- * entity refused, and each <channel> and <programme> handed to a sink as one record. Memory is fixed
- * whatever the input: text fields have caps (longer text is cut at a character boundary) and a single
- * XML token that expat would have to buffer whole is refused past EPG_TOKEN_MAX. */
+/* The streaming XMLTV reader: bytes in as they arrive (from the HTTP layer or a file), gzip detected
+ * by its magic bytes and inflated with zlib, XML parsed by expat with every entity declaration, every
+ * internal DTD subset and external entity refused (and expat's own amplification limits on), and
+ * each <channel> and <programme> handed to a sink as one record. Memory is fixed whatever the input:
+ * text fields have caps (longer text is cut at a character boundary), a single XML token that expat
+ * would have to buffer whole is refused past EPG_TOKEN_MAX, and the XML as a whole (after inflating)
+ * past the caller's cap, so a gzip bomb costs the cap, not minutes of CPU.
+ *
+ * Repair: a guide is one big file from a panel that rarely validates its database, so one bad byte
+ * must not cost the whole guide. Before expat sees them the bytes are repaired: every ill-formed
+ * UTF-8 sequence (stray continuation bytes, overlong forms, surrogates, cut sequences, bytes past
+ * U+10FFFF) and every character XML forbids (C0 controls other than tab, LF and CR, so NUL too;
+ * U+FFFE and U+FFFF) becomes U+FFFD, one per maximal ill-formed subpart as Unicode recommends. Text
+ * keeps everything else; markup with such a byte stays malformed XML and is refused as before. */
 #include "epg_internal.h"
 
 #include <errno.h>
@@ -17,6 +26,9 @@
 /* The longest run of input that may pass without expat reporting anything: a tag with megabytes of
  * attributes or a giant comment would otherwise sit whole in expat's buffer. */
 #define EPG_TOKEN_MAX (8u * 1024 * 1024)
+/* Repaired bytes of one chunk: each input byte gives at most three (U+FFFD), plus one pending
+ * sequence carried over from the previous chunk. */
+#define EPG_FIXED_MAX (3 * EPG_CHUNK + 16)
 
 enum field {
 	F_NONE,
@@ -32,6 +44,14 @@ enum field {
 struct textbuf {
 	char *buf;
 	size_t len, cap;
+};
+
+/* UTF-8 repair state carried between chunks: the bytes of a sequence not yet complete. */
+struct utf8_fix {
+	unsigned char seq[4];
+	unsigned len, need;   /* bytes held, continuation bytes still expected */
+	unsigned char lo, hi; /* the range the next continuation byte must be in */
+	uint64_t replaced;    /* U+FFFD written */
 };
 
 struct langtext {
@@ -51,6 +71,11 @@ struct epg_xmltv {
 	z_stream z;
 	unsigned char zout[EPG_CHUNK];
 	uint64_t bytes_xml;
+	uint64_t max_xml; /* 0 = no cap */
+
+	/* repair */
+	struct utf8_fix fix;
+	char fixed[EPG_FIXED_MAX];
 
 	/* token cap: bytes fed since expat last reported something */
 	uint64_t quiet_bytes;
@@ -434,10 +459,15 @@ static int XMLCALL on_external_entity(XML_Parser p, const XML_Char *context, con
 	return XML_STATUS_ERROR;
 }
 
+/* XMLTV's DOCTYPE names xmltv.dtd and nothing more; an internal subset is where entity bombs live, and
+ * a guide has no use for one: refused before any declaration in it is read. */
 static void XMLCALL on_doctype(void *user, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
 			       int has_internal_subset)
 {
-	((struct epg_xmltv *)user)->event = true;
+	struct epg_xmltv *x = user;
+	x->event = true;
+	if (has_internal_subset)
+		fail(x, EPG_E_ENTITY, "a DOCTYPE with an internal subset refused");
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -463,6 +493,11 @@ int epg_xmltv_create(const struct epg_zone *zone, const struct epg_xml_sink *sin
 	XML_SetExternalEntityRefHandler(x->xml, on_external_entity);
 	XML_SetStartDoctypeDeclHandler(x->xml, on_doctype);
 	XML_SetParamEntityParsing(x->xml, XML_PARAM_ENTITY_PARSING_NEVER);
+#if defined(XML_DTD) && (XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4))
+	/* a second fence behind the refusals above: expat's own amplification limit, tightened */
+	XML_SetBillionLaughsAttackProtectionMaximumAmplification(x->xml, 20.0f);
+	XML_SetBillionLaughsAttackProtectionActivationThreshold(x->xml, 1u << 20);
+#endif
 	*out = x;
 	return 0;
 }
@@ -494,12 +529,130 @@ uint64_t epg_xmltv_bytes_xml(const struct epg_xmltv *x)
 	return x->bytes_xml;
 }
 
+uint64_t epg_xmltv_repaired(const struct epg_xmltv *x)
+{
+	return x->fix.replaced;
+}
+
+void epg_xmltv_set_max_xml(struct epg_xmltv *x, uint64_t max_bytes)
+{
+	x->max_xml = max_bytes;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* UTF-8 repair */
+
+static size_t put_fffd(struct utf8_fix *f, char *out)
+{
+	f->replaced++;
+	memcpy(out, "\xEF\xBF\xBD", 3);
+	return 3;
+}
+
+/* Starts a sequence at lead byte b; false when b cannot start one. */
+static bool fix_lead(struct utf8_fix *f, unsigned char b)
+{
+	f->lo = 0x80;
+	f->hi = 0xBF;
+	if (b >= 0xC2 && b <= 0xDF) {
+		f->need = 1;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		f->need = 2;
+		if (b == 0xE0)
+			f->lo = 0xA0; /* overlong */
+		else if (b == 0xED)
+			f->hi = 0x9F; /* surrogates */
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		f->need = 3;
+		if (b == 0xF0)
+			f->lo = 0x90; /* overlong */
+		else if (b == 0xF4)
+			f->hi = 0x8F; /* past U+10FFFF */
+	} else {
+		return false;
+	}
+	f->seq[0] = b;
+	f->len = 1;
+	return true;
+}
+
+/* A byte outside a sequence: ASCII (XML's forbidden controls replaced) or the lead of a sequence. */
+static size_t fix_start(struct utf8_fix *f, unsigned char b, char *out)
+{
+	if (b < 0x80) {
+		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r')
+			return put_fffd(f, out);
+		out[0] = (char)b;
+		return 1;
+	}
+	return fix_lead(f, b) ? 0 : put_fffd(f, out);
+}
+
+/* Repairs n bytes of in into out (at least 3 * n + 3 bytes); final flushes a cut sequence. Returns
+ * the bytes written. The fast path copies printable ASCII as it is. */
+static size_t utf8_fix_run(struct utf8_fix *f, const unsigned char *in, size_t n, char *out, bool final)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = in[i];
+		if (f->need == 0) {
+			if (b >= 0x20 && b < 0x80)
+				out[o++] = (char)b;
+			else
+				o += fix_start(f, b, out + o);
+			continue;
+		}
+		if (b < f->lo || b > f->hi) {
+			/* the sequence so far is one ill-formed subpart; b starts afresh */
+			f->need = f->len = 0;
+			o += put_fffd(f, out + o);
+			o += fix_start(f, b, out + o);
+			continue;
+		}
+		f->seq[f->len++] = b;
+		f->lo = 0x80;
+		f->hi = 0xBF;
+		if (--f->need > 0)
+			continue;
+		/* U+FFFE and U+FFFF are well-formed UTF-8 but not XML characters */
+		if (f->len == 3 && f->seq[0] == 0xEF && f->seq[1] == 0xBF && f->seq[2] >= 0xBE) {
+			o += put_fffd(f, out + o);
+		} else {
+			memcpy(out + o, f->seq, f->len);
+			o += f->len;
+		}
+		f->len = 0;
+	}
+	if (final && f->need > 0) {
+		f->need = f->len = 0;
+		o += put_fffd(f, out + o);
+	}
+	return o;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Parsing */
+
+static int xml_fail(struct epg_xmltv *x, int err, const char *detail)
+{
+	x->err = err;
+	snprintf(x->detail, sizeof(x->detail), "%s", detail);
+	return err;
+}
+
 static int xml_feed(struct epg_xmltv *x, const char *data, size_t len, bool final)
 {
 	do {
 		size_t n = len < EPG_CHUNK ? len : EPG_CHUNK;
+		if (x->max_xml && x->bytes_xml + n > x->max_xml) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "more than %llu MiB of XML",
+				 (unsigned long long)(x->max_xml >> 20));
+			return xml_fail(x, EPG_E_LARGE, msg);
+		}
+		size_t m = utf8_fix_run(&x->fix, (const unsigned char *)data, n, x->fixed, final && n == len);
 		x->event = false;
-		enum XML_Status st = XML_Parse(x->xml, data, (int)n, final && n == len);
+		enum XML_Status st = XML_Parse(x->xml, x->fixed, (int)m, final && n == len);
 		x->bytes_xml += n;
 		if (st != XML_STATUS_OK) {
 			if (x->err == 0) {
@@ -517,10 +670,9 @@ static int xml_feed(struct epg_xmltv *x, const char *data, size_t len, bool fina
 		}
 		x->quiet_bytes = x->event ? 0 : x->quiet_bytes + n;
 		if (x->quiet_bytes > EPG_TOKEN_MAX) {
-			x->err = EPG_E_TOOBIG;
-			snprintf(x->detail, sizeof(x->detail), "an XML token longer than %u MiB",
-				 EPG_TOKEN_MAX >> 20);
-			return x->err;
+			char msg[64];
+			snprintf(msg, sizeof(msg), "an XML token longer than %u MiB", EPG_TOKEN_MAX >> 20);
+			return xml_fail(x, EPG_E_TOOBIG, msg);
 		}
 		data += n;
 		len -= n;
