@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The script runner: the same UI as on a TV, driven by lines of text. Screenshots are read with
  * SDL_RenderReadPixels before present and written as PNG; with the context's virtual time a script
- * gives the same pixels on every run and on every architecture. */
+ * gives the same pixels on every run and on every architecture. Parsing a line is pure (no context:
+ * fuzzed on its own); running it is the only part that touches the UI. */
 #include "ui_script.h"
 
 #include "ui_internal.h"
@@ -121,10 +122,11 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
-/* Runs one line; *quit set by `quit`. */
-static int run_line(struct ui_ctx *ctx, char *line, const char *dir, const struct ui_script_hooks *h,
-		    bool *quit, char *err, size_t errcap)
+int ui_script_parse_line(char *line, struct ui_script_cmd *out, char *err, size_t errcap)
 {
+	*out = (struct ui_script_cmd){ .op = UI_SCRIPT_NONE, .cmd = "", .arg = "" };
+	if (err && errcap)
+		err[0] = 0;
 	char *cmd = line;
 	while (*cmd == ' ' || *cmd == '\t')
 		cmd++;
@@ -140,34 +142,30 @@ static int run_line(struct ui_ctx *ctx, char *line, const char *dir, const struc
 		*arg++ = 0;
 	while (*arg == ' ' || *arg == '\t')
 		arg++;
+	out->cmd = cmd;
+	out->arg = arg;
 
 	if (strcmp(cmd, "key") == 0) {
 		char *count_s = strchr(arg, ' ');
 		unsigned long count = 1;
 		if (count_s) {
 			*count_s++ = 0;
-			if (!parse_uint(count_s, 1000000, &count)) {
-				snprintf(err, errcap, "bad repeat count '%s'", count_s);
+			if (!parse_uint(count_s, 1000000, &count) || count == 0) {
+				snprintf(err, errcap, "bad repeat count '%s' (1 to 1000000)", count_s);
 				return -EINVAL;
 			}
 		}
-		enum plat_action a = plat_action_from_name(arg);
-		if (a == PLAT_ACT_NONE) {
+		out->action = plat_action_from_name(arg);
+		if (out->action == PLAT_ACT_NONE) {
 			snprintf(err, errcap, "unknown key '%s'", arg);
 			return -EINVAL;
 		}
-		for (unsigned long i = 0; i < count; i++) {
-			ui_ctx_action(ctx, a);
-			ui_ctx_frame(ctx, false);
-		}
+		out->op = UI_SCRIPT_KEY;
+		out->count = (uint32_t)count;
 		return 0;
 	}
 	if (strcmp(cmd, "type") == 0) {
-		if (!ui_ctx_type_text(ctx, arg)) {
-			snprintf(err, errcap, "nothing focused takes text");
-			return -EINVAL;
-		}
-		ui_ctx_frame(ctx, false);
+		out->op = UI_SCRIPT_TYPE;
 		return 0;
 	}
 	if (strcmp(cmd, "wait") == 0) {
@@ -176,33 +174,115 @@ static int run_line(struct ui_ctx *ctx, char *line, const char *dir, const struc
 			snprintf(err, errcap, "bad wait '%s' (milliseconds, at most 600000)", arg);
 			return -EINVAL;
 		}
-		ui_script_wait(ctx, (uint32_t)ms, h);
+		out->op = UI_SCRIPT_WAIT;
+		out->ms = (uint32_t)ms;
 		return 0;
 	}
 	if (strcmp(cmd, "snap") == 0 || strcmp(cmd, "state") == 0) {
-		if (!dir) {
-			snprintf(err, errcap, "%s needs a snapshot directory (--snap DIR)", cmd);
-			return -EINVAL;
-		}
 		if (!safe_name(arg)) {
 			snprintf(err, errcap, "bad name '%s' (letters, digits, - _ .)", arg);
 			return -EINVAL;
 		}
-		int rc = cmd[1] == 'n' ? do_snap(ctx, dir, arg) : do_state(ctx, dir, arg, h);
-		if (rc < 0)
-			snprintf(err, errcap, "cannot write %s/%s: %s", dir, arg, strerror(-rc));
-		return rc;
-	}
-	if (strcmp(cmd, "quit") == 0) {
-		*quit = true;
+		out->op = cmd[1] == 'n' ? UI_SCRIPT_SNAP : UI_SCRIPT_STATE;
 		return 0;
 	}
-	int rc = h && h->command ? h->command(h->user, ctx, cmd, arg) : -ENOENT;
+	out->op = strcmp(cmd, "quit") == 0 ? UI_SCRIPT_QUIT : UI_SCRIPT_OTHER;
+	return 0;
+}
+
+/* Runs one parsed line; *quit set by `quit`. */
+static int run_cmd(struct ui_ctx *ctx, const struct ui_script_cmd *c, const char *dir,
+		   const struct ui_script_hooks *h, bool *quit, char *err, size_t errcap)
+{
+	switch (c->op) {
+	case UI_SCRIPT_NONE:
+		return 0;
+	case UI_SCRIPT_KEY:
+		for (uint32_t i = 0; i < c->count; i++) {
+			ui_ctx_action(ctx, c->action);
+			ui_ctx_frame(ctx, false);
+		}
+		return 0;
+	case UI_SCRIPT_TYPE:
+		if (!ui_ctx_type_text(ctx, c->arg)) {
+			snprintf(err, errcap, "nothing focused takes text");
+			return -EINVAL;
+		}
+		ui_ctx_frame(ctx, false);
+		return 0;
+	case UI_SCRIPT_WAIT:
+		ui_script_wait(ctx, c->ms, h);
+		return 0;
+	case UI_SCRIPT_SNAP:
+	case UI_SCRIPT_STATE: {
+		if (!dir) {
+			snprintf(err, errcap, "%s needs a snapshot directory (--snap DIR)", c->cmd);
+			return -EINVAL;
+		}
+		int rc = c->op == UI_SCRIPT_SNAP ? do_snap(ctx, dir, c->arg) : do_state(ctx, dir, c->arg, h);
+		if (rc < 0)
+			snprintf(err, errcap, "cannot write %s/%s: %s", dir, c->arg, strerror(-rc));
+		return rc;
+	}
+	case UI_SCRIPT_QUIT:
+		*quit = true;
+		return 0;
+	case UI_SCRIPT_OTHER:
+		break;
+	}
+	int rc = h && h->command ? h->command(h->user, ctx, c->cmd, c->arg) : -ENOENT;
 	if (rc == -ENOENT)
-		snprintf(err, errcap, "unknown command '%s'", cmd);
+		snprintf(err, errcap, "unknown command '%s'", c->cmd);
 	else if (rc < 0)
-		snprintf(err, errcap, "%s: %s", cmd, strerror(-rc));
+		snprintf(err, errcap, "%s: %s", c->cmd, strerror(-rc));
 	return rc < 0 ? (rc == -ENOENT ? -EINVAL : rc) : 0;
+}
+
+/* Copies the line at *p into line (LINE_CAP) and moves *p past it: 0, or -EINVAL when it is too long. */
+static int next_line(const char **p, char line[LINE_CAP])
+{
+	const char *nl = strchr(*p, '\n');
+	size_t len = nl ? (size_t)(nl - *p) : strlen(*p);
+	if (len >= LINE_CAP)
+		return -EINVAL;
+	memcpy(line, *p, len);
+	line[len] = 0;
+	*p += len + (nl ? 1 : 0);
+	return 0;
+}
+
+/* Every line of text through parse (and run, when ctx is given), stopping at the first error. */
+static int script_lines(struct ui_ctx *ctx, const char *text, const char *snap_dir,
+			const struct ui_script_hooks *h, char *err, size_t errcap)
+{
+	if (err && errcap)
+		err[0] = 0;
+	char line[LINE_CAP], why[256];
+	unsigned lineno = 0;
+	bool quit = false;
+	for (const char *p = text; *p && !quit;) {
+		lineno++;
+		if (next_line(&p, line) < 0) {
+			snprintf(err, errcap, "line %u: longer than %d bytes", lineno, LINE_CAP - 1);
+			return -EINVAL;
+		}
+		struct ui_script_cmd c;
+		int rc = ui_script_parse_line(line, &c, why, sizeof(why));
+		if (rc == 0 && ctx)
+			rc = run_cmd(ctx, &c, snap_dir, h, &quit, why, sizeof(why));
+		else if (rc == 0)
+			quit = c.op == UI_SCRIPT_QUIT;
+		if (rc < 0) {
+			snprintf(err, errcap, "line %u: %s", lineno, why);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int ui_script_check(const char *text, char *err, size_t errcap)
+{
+	return script_lines(NULL, text, NULL, NULL, err, errcap);
 }
 
 int ui_script_run(struct ui_ctx *ctx, const char *text, const char *snap_dir, const struct ui_script_hooks *h,
@@ -210,29 +290,8 @@ int ui_script_run(struct ui_ctx *ctx, const char *text, const char *snap_dir, co
 {
 	if (err && errcap)
 		err[0] = 0;
-	char line[LINE_CAP], why[256];
-	unsigned lineno = 0;
-	bool quit = false;
 	ui_ctx_frame(ctx, true);
-	for (const char *p = text; *p && !quit;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		lineno++;
-		if (len >= sizeof(line)) {
-			snprintf(err, errcap, "line %u: longer than %d bytes", lineno, LINE_CAP - 1);
-			return -EINVAL;
-		}
-		memcpy(line, p, len);
-		line[len] = 0;
-		p += len + (nl ? 1 : 0);
-		why[0] = 0;
-		int rc = run_line(ctx, line, snap_dir, h, &quit, why, sizeof(why));
-		if (rc < 0) {
-			snprintf(err, errcap, "line %u: %s", lineno, why);
-			return rc;
-		}
-	}
-	return 0;
+	return script_lines(ctx, text, snap_dir, h, err, errcap);
 }
 
 int ui_script_run_file(struct ui_ctx *ctx, const char *path, const char *snap_dir,

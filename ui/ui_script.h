@@ -22,6 +22,32 @@ struct ui_script_hooks {
 	void *user;
 };
 
+/* One line of a script, parsed (the words point into the line given to the parser). */
+enum ui_script_op {
+	UI_SCRIPT_NONE, /* blank or a comment */
+	UI_SCRIPT_KEY,  /* action, count */
+	UI_SCRIPT_TYPE, /* arg: the text */
+	UI_SCRIPT_WAIT, /* ms */
+	UI_SCRIPT_SNAP, /* arg: a safe file name (letters, digits, - _ .) */
+	UI_SCRIPT_STATE,
+	UI_SCRIPT_QUIT,
+	UI_SCRIPT_OTHER /* cmd and arg for the app's hook */
+};
+struct ui_script_cmd {
+	enum ui_script_op op;
+	const char *cmd, *arg; /* never NULL ("" when absent) */
+	enum plat_action action;
+	uint32_t count; /* 1 to 1000000 */
+	uint32_t ms;    /* 0 to 600000 */
+};
+
+/* Parses one line (no newline in it) in place: the line is cut into words with NULs. Returns 0 and
+ * *out, or -EINVAL with the reason in err (errcap bytes; no "line N:" prefix). Pure: any thread. */
+int ui_script_parse_line(char *line, struct ui_script_cmd *out, char *err, size_t errcap);
+
+/* Parses a whole script without running it: 0, or -EINVAL with "line N: reason" in err. Pure. */
+int ui_script_check(const char *text, char *err, size_t errcap);
+
 /* Runs a script held in memory. snap_dir must exist (NULL refuses snap and state). On failure err
  * gets "line N: reason". Returns 0 when the script ran to its end or to `quit`, -EINVAL for a bad
  * line, or the error of a failed snapshot/state write. */
