@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* `qanat sync --server URL --user U --pass P [--db FILE] [--lists live,vod,series]` (or
- * `qanat sync --m3u FILE|URL [--db FILE]`): a full library sync into the SQLite database, printing
- * counts, timings and peak memory. And `qanat search QUERY [--db FILE] [--kind live|vod|series]
+/* `qanat sync --server URL --user U --pass P [--db FILE] [--lists live,vod,series] [--accept-smaller]`
+ * (or `qanat sync --m3u FILE|URL [--db FILE]`): a full library sync into the SQLite database, printing
+ * per list what was replaced (counts, timings, peak memory) or kept back and why. Exit status: 0
+ * every list asked for was replaced; 3 the sync ran but at least one list was kept back (its
+ * previous catalogue is intact; the sentence is printed and on stderr); 1 nothing could run (the
+ * database, the login); 2 usage. --accept-smaller takes a list below 10% of the last good one
+ * (library.h's plausibility rule). And `qanat search QUERY [--db FILE] [--kind live|vod|series]
  * [--all] [--limit N]`: the library's full-text search over what the last sync stored. */
 #include "app_commands.h"
 #include "app_paths.h"
@@ -77,44 +81,65 @@ static unsigned parse_lists(const char *s)
 	return kinds;
 }
 
-static void print_report(const struct library_sync_report *r, unsigned kinds, const char *db, bool json,
-			 int rc)
+static const char *const outcome_names[] = { "untouched", "replaced", "kept" };
+
+static json_t *list_json(const struct library_list_report *l)
+{
+	json_t *o =
+	    json_pack("{s:b,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "ok", l->outcome == LIBRARY_LIST_REPLACED,
+		      "outcome", outcome_names[l->outcome], "categories", (json_int_t)l->categories, "items",
+		      (json_int_t)l->items, "skipped", (json_int_t)l->skipped, "previous_categories",
+		      (json_int_t)l->previous_categories, "previous_items", (json_int_t)l->previous_items,
+		      "bytes", (json_int_t)l->bytes, "seconds", l->seconds);
+	if (o && l->outcome == LIBRARY_LIST_KEPT) {
+		json_object_set_new(o, "reason", json_string(l->reason));
+		json_object_set_new(o, "error",
+				    json_string(l->err == LIBRARY_EREFUSED ? "refused" : strerror(-l->err)));
+	}
+	return o;
+}
+
+/* Returns true when a list asked for was kept back. */
+static bool print_report(const struct library_sync_report *r, unsigned kinds, const char *db, bool json)
 {
 	long rss = peak_rss_kb();
+	bool kept = false;
+	for (int k = 0; k < 3; k++)
+		kept |= (kinds & LIBRARY_KIND_BIT(k)) && r->lists[k].outcome != LIBRARY_LIST_REPLACED;
 	if (json) {
 		json_t *lists = json_object();
-		for (int k = 0; k < 3; k++) {
-			if (!(kinds & LIBRARY_KIND_BIT(k)))
-				continue;
-			const struct library_list_report *l = &r->lists[k];
-			json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I,s:f}", "ok", l->err == 0, "categories",
-					      (json_int_t)l->categories, "items", (json_int_t)l->items,
-					      "skipped", (json_int_t)l->skipped, "bytes",
-					      (json_int_t)l->bytes, "seconds", l->seconds);
-			if (l->err)
-				json_object_set_new(o, "error", json_string(xt_strerror(l->err)));
-			json_object_set_new(lists, kind_names[k], o);
-		}
-		json_t *root = json_pack("{s:b,s:s,s:o,s:f,s:I}", "ok", rc == 0, "db", db, "lists", lists,
-					 "seconds", r->seconds, "peak_rss_kb", (json_int_t)rss);
+		for (int k = 0; k < 3; k++)
+			if (kinds & LIBRARY_KIND_BIT(k))
+				json_object_set_new(lists, kind_names[k], list_json(&r->lists[k]));
+		json_t *root =
+		    json_pack("{s:b,s:b,s:s,s:o,s:f,s:I}", "ok", !kept, "kept_back", kept, "db", db, "lists",
+			      lists, "seconds", r->seconds, "peak_rss_kb", (json_int_t)rss);
 		char *text = json_dumps(root, JSON_COMPACT);
 		puts(text ? text : "{}");
 		free(text);
 		json_decref(root);
-		return;
+	} else {
+		for (int k = 0; k < 3; k++) {
+			if (!(kinds & LIBRARY_KIND_BIT(k)))
+				continue;
+			const struct library_list_report *l = &r->lists[k];
+			if (l->outcome != LIBRARY_LIST_REPLACED)
+				printf("%-7s kept the previous catalogue (%zu categories, %zu items): %s\n",
+				       kind_names[k], l->categories, l->items,
+				       l->reason[0] ? l->reason : "not synced");
+			else
+				printf("%-7s %4zu categories %7zu items %5zu skipped %9.1f KiB %7.3f s\n",
+				       kind_names[k], l->categories, l->items, l->skipped,
+				       (double)l->bytes / 1024.0, l->seconds);
+		}
+		printf("total   %.3f s, peak RSS %ld KiB, database %s\n", r->seconds, rss, db);
 	}
-	for (int k = 0; k < 3; k++) {
-		if (!(kinds & LIBRARY_KIND_BIT(k)))
-			continue;
-		const struct library_list_report *l = &r->lists[k];
-		if (l->err)
-			printf("%-7s kept the previous catalogue: %s\n", kind_names[k], xt_strerror(l->err));
-		else
-			printf("%-7s %4zu categories %7zu items %5zu skipped %9.1f KiB %7.3f s\n",
-			       kind_names[k], l->categories, l->items, l->skipped, (double)l->bytes / 1024.0,
-			       l->seconds);
-	}
-	printf("total   %.3f s, peak RSS %ld KiB, database %s\n", r->seconds, rss, db);
+	fflush(stdout);
+	for (int k = 0; k < 3; k++)
+		if ((kinds & LIBRARY_KIND_BIT(k)) && r->lists[k].outcome != LIBRARY_LIST_REPLACED)
+			fprintf(stderr, "qanat: sync: kept the previous %s list: %s\n", kind_names[k],
+				r->lists[k].reason[0] ? r->lists[k].reason : "not synced");
+	return kept;
 }
 
 int app_cmd_sync(int argc, char **argv, bool json)
@@ -123,9 +148,12 @@ int app_cmd_sync(int argc, char **argv, bool json)
 	size_t server_count = 0;
 	const char *user = NULL, *pass = NULL, *db = NULL, *m3u = NULL;
 	unsigned kinds = LIBRARY_ALL_LISTS;
+	struct library_sync_opts opts = { 0 };
 	for (int i = 1; i < argc; i++) {
 		bool v = i + 1 < argc;
-		if (strcmp(argv[i], "--server") == 0 && v) {
+		if (strcmp(argv[i], "--accept-smaller") == 0) {
+			opts.accept_smaller = true;
+		} else if (strcmp(argv[i], "--server") == 0 && v) {
 			if (server_count < MAX_SERVERS)
 				servers[server_count++] = argv[i + 1];
 			i++;
@@ -155,14 +183,12 @@ int app_cmd_sync(int argc, char **argv, bool json)
 	if (open_library("sync", &db, dbpath, sizeof(dbpath), &s, &lib) < 0)
 		return 1;
 	int rc;
+	bool kept = false;
 	struct library_sync_report r;
 	if (m3u) {
 		kinds = LIBRARY_KIND_BIT(LIBRARY_LIVE);
-		rc = library_import_m3u(lib, m3u, &r);
-		print_report(&r, kinds, db, json, rc);
-		if (rc < 0)
-			fprintf(stderr, "qanat: sync: the playlist was not imported: %s\n",
-				rc == -EBADMSG ? "not an M3U playlist" : strerror(-rc));
+		rc = library_import_m3u_ex(lib, m3u, &opts, &r);
+		kept = print_report(&r, kinds, db, json);
 	} else {
 		struct xt_config cfg = {
 			.urls = servers, .url_count = server_count, .username = user, .password = pass
@@ -177,16 +203,15 @@ int app_cmd_sync(int argc, char **argv, bool json)
 			xt_login_message(&l, msg, sizeof(msg));
 			fprintf(stderr, "qanat: sync: %s (%s)\n", msg, xt_login_outcome_name(l.outcome));
 		} else {
-			rc = library_sync(lib, c, kinds, &r);
-			print_report(&r, kinds, db, json, rc);
-			if (rc < 0)
-				fprintf(stderr, "qanat: sync: %s - %s\n", xt_strerror(rc),
-					xt_client_last_error(c));
+			rc = library_sync_ex(lib, c, kinds, &opts, &r);
+			kept = print_report(&r, kinds, db, json);
 		}
 		xt_client_destroy(&c);
 	}
 	library_close(&lib);
 	store_close(&s);
+	if (kept)
+		return 3;
 	return rc < 0 ? 1 : 0;
 }
 

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* mkdir -p with mode 0700 */
+/* mkdir -p with mode 0700; the last folder (qanat's own) is made 0700 even when it already
+ * existed wider (an older build, or systemd's StateDirectory default 0755): it holds the database
+ * with the panel password. Parents that existed keep their mode: they are not ours. */
 static int make_dirs(const char *path)
 {
 	char tmp[512];
@@ -21,7 +24,16 @@ static int make_dirs(const char *path)
 		mkdir(tmp, 0700);
 		*p = '/';
 	}
-	return mkdir(tmp, 0700) == 0 || errno == EEXIST ? 0 : -errno;
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	struct stat st;
+	if (lstat(tmp, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if ((st.st_mode & 077) && st.st_uid == geteuid() && chmod(tmp, st.st_mode & 0700) < 0)
+		return -errno;
+	return 0;
 }
 
 /* $systemd_var, else $xdg_var/qanat, else ~/home_rel/qanat */

@@ -19,6 +19,7 @@
 #include "store.h"
 #include "xtream.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,9 +38,27 @@ struct plat_cancel;
 int library_open(struct store *s, struct library **out);
 void library_close(struct library **l);
 
+/* What a sync did with one list. */
+enum library_list_outcome {
+	LIBRARY_LIST_UNTOUCHED = 0, /* not asked for */
+	LIBRARY_LIST_REPLACED,      /* the new list is in, categories and items together */
+	LIBRARY_LIST_KEPT,          /* the previous list stays as it was; reason says why */
+};
+
+/* A complete answer that is not believable (library_sync_ex's plausibility rule): mostly
+ * unreadable, no readable item without a well-formed empty answer, or far smaller than the last
+ * good sync. */
+#define LIBRARY_EREFUSED (-ERANGE)
+
 struct library_list_report {
-	int err; /* 0, or why this list was kept as it was */
-	size_t categories, items, skipped;
+	enum library_list_outcome outcome;
+	int err; /* 0, or why this list was kept as it was (LIBRARY_EREFUSED, -ENOSPC, a transfer error) */
+	/* when kept: one English sentence for the viewer or the CLI, e.g. "only 3 of 320 channels could
+	 * be read" or "the disk is full: 0 bytes free in /var/lib/qanat"; "" when replaced */
+	char reason[256];
+	size_t categories, items;                   /* stored after the sync (the previous ones when kept) */
+	size_t skipped;                             /* entries of the answer that were not a usable item */
+	size_t previous_categories, previous_items; /* stored before the sync */
 	uint64_t bytes;
 	double seconds;
 	double write_seconds; /* the one transaction that replaced the list (0 when not written) */
@@ -59,14 +78,26 @@ struct library_sync_opts {
 	struct plat_cancel *cancel;
 	size_t max_list_bytes; /* memory for one downloaded list before it is written; 0: 64 MiB */
 	size_t max_list_items; /* items of one list; 0: 500000. Over either cap: -EFBIG, not written */
+	/* Take a list even when it is below 10% of the last good one (the plausibility rule's shrink
+	 * check): the viewer or the operator said the line-up really shrank. */
+	bool accept_smaller;
 };
 
 /* Syncs the lists in kinds (LIBRARY_KIND_BIT mask): for each, the categories and the streams are
- * downloaded into memory with no transaction open, then written together in one short transaction,
- * duplicates merged (an item keeps its first position and collects every category it is listed
- * in). A list that fails (cut short, refused, over a cap, cancelled) is not written at all: it keeps
- * its previous content. Stops at -ECANCELED and other errors every list would meet; otherwise tries
- * every list. Returns 0 when all succeeded, else the first error. */
+ * downloaded into memory with no transaction open, checked, then written together in one short
+ * transaction, duplicates merged (an item keeps its first position and collects every category it
+ * is listed in). A list replaces the stored one only when it passes the plausibility rule:
+ *  1. both answers arrived whole and are JSON lists (any transfer, HTTP or JSON error: kept);
+ *  2. at most half of the entries of each were rejected (not an object, no usable id);
+ *  3. it has readable items, or the panel answered a well-formed empty list ([]): entries that all
+ *     fail never empty a list, and neither does an answer that is not a list;
+ *  4. when at least 20 are stored, the new list has at least 10% of them (distinct ids; categories
+ *     the same), unless o->accept_smaller;
+ *  5. at most half of the items that name a category name one the new category list has.
+ * A list that fails is not written at all: it keeps its previous categories and items, and its
+ * report says why (outcome KEPT, err, reason). Stops at -ECANCELED and other errors every list
+ * would meet (the lists not tried are KEPT too); otherwise tries every list. Returns 0 when every
+ * list asked for was replaced, else the first error. */
 int library_sync_ex(struct library *l, struct xt_client *c, unsigned kinds, const struct library_sync_opts *o,
 		    struct library_sync_report *r);
 /* library_sync_ex() with no options. */

@@ -76,7 +76,8 @@ struct library_stage {
 	size_t nmore, more_cap;
 	struct library_stage_chunk *chunks; /* the string arena, newest first */
 	size_t bytes, max_bytes, max_items;
-	int err; /* -EFBIG once a cap was hit, -ENOMEM: every later call returns it */
+	size_t rejected; /* entries the stage refused (an id <= 0), counted with the panel's skipped */
+	int err;         /* -EFBIG once a cap was hit, -ENOMEM: every later call returns it */
 };
 
 #define LIBRARY_STAGE_MAX_BYTES ((size_t)64 << 20)

@@ -14,6 +14,8 @@
 struct store;
 
 /* Opens (creating when missing) the database at path, sets WAL, foreign keys and a busy timeout.
+ * The database holds the panel password: the file and its -wal, -shm and -journal files are made
+ * private to the user (0600), existing ones included (the folder is app_paths.h's business).
  * On success *out is owned by the caller: release with store_close(). Returns 0, -ENOSPC when the
  * disk is full, -EACCES, -EIO (corrupt or not a database; the message is logged), -ENOMEM. */
 int store_open(const char *path, struct store **out);
@@ -37,5 +39,9 @@ int store_exec(struct store *s, const char *sql);
  * SQLITE_FULL -> -ENOSPC, SQLITE_BUSY/LOCKED -> -EBUSY, SQLITE_NOMEM -> -ENOMEM,
  * SQLITE_CANTOPEN/PERM/READONLY/AUTH -> -EACCES, SQLITE_CONSTRAINT -> -EEXIST, other -> -EIO. */
 int store_errno(int sqlite_rc);
+
+/* store_errno() for a result of s's connection, with the OS error behind an I/O error looked at:
+ * a write that failed with ENOSPC (SQLite says SQLITE_FULL or SQLITE_IOERR_WRITE) is -ENOSPC. */
+int store_result(struct store *s, int sqlite_rc);
 
 #endif

@@ -137,6 +137,41 @@ int xt_json_int(const json_t *v, int64_t *out)
 	return empty_container(v);
 }
 
+int xt_json_id(const json_t *v, int64_t *out)
+{
+	int64_t n;
+	if (json_is_integer(v)) {
+		n = json_integer_value(v);
+	} else if (json_is_real(v)) {
+		double d = json_real_value(v);
+		if (int_from_real(d, &n) < 0 || (double)n != d)
+			return -EINVAL; /* no libm here: an integral real survives the round trip */
+	} else if (json_is_string(v)) {
+		const char *s = skip_space(json_string_value(v));
+		size_t len = trimmed_len(s);
+		if (len == 0 || len > 18)
+			return -EINVAL;
+		n = 0;
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return -EINVAL;
+			n = n * 10 + (s[i] - '0');
+		}
+	} else {
+		return -EINVAL;
+	}
+	if (n < 0)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+/* an item's id: xt_json_id() and > 0 */
+static int item_id(const json_t *o, const char *key, int64_t *out)
+{
+	return xt_json_id(json_object_get(o, key), out) == 0 && *out > 0 ? 0 : -EINVAL;
+}
+
 int64_t xt_json_int_or(const json_t *v, int64_t dflt)
 {
 	int64_t n;
@@ -383,7 +418,7 @@ int xt_decode_login(const json_t *root, struct xt_user_info *user, struct xt_ser
 int xt_decode_category(const json_t *o, struct xt_category *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!json_is_object(o) || xt_json_int(json_object_get(o, "category_id"), &out->id) < 0)
+	if (!json_is_object(o) || xt_json_id(json_object_get(o, "category_id"), &out->id) < 0)
 		return -EINVAL;
 	out->name = xt_json_str(json_object_get(o, "category_name"));
 	out->parent_id = get_int(o, "parent_id");
@@ -393,7 +428,7 @@ int xt_decode_category(const json_t *o, struct xt_category *out)
 int xt_decode_live(const json_t *o, struct xt_live *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!json_is_object(o) || xt_json_int(json_object_get(o, "stream_id"), &out->stream_id) < 0)
+	if (!json_is_object(o) || item_id(o, "stream_id", &out->stream_id) < 0)
 		return -EINVAL;
 	out->num = get_int(o, "num");
 	out->name = xt_json_str(json_object_get(o, "name"));
@@ -414,7 +449,7 @@ int xt_decode_live(const json_t *o, struct xt_live *out)
 int xt_decode_vod(const json_t *o, struct xt_vod *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!json_is_object(o) || xt_json_int(json_object_get(o, "stream_id"), &out->stream_id) < 0)
+	if (!json_is_object(o) || item_id(o, "stream_id", &out->stream_id) < 0)
 		return -EINVAL;
 	out->num = get_int(o, "num");
 	out->name = xt_json_str(json_object_get(o, "name"));
@@ -440,7 +475,7 @@ int xt_decode_vod(const json_t *o, struct xt_vod *out)
 int xt_decode_series(const json_t *o, struct xt_series *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!json_is_object(o) || xt_json_int(json_object_get(o, "series_id"), &out->series_id) < 0)
+	if (!json_is_object(o) || item_id(o, "series_id", &out->series_id) < 0)
 		return -EINVAL;
 	out->num = get_int(o, "num");
 	out->name = xt_json_str(json_object_get(o, "name"));

@@ -19,6 +19,12 @@
 int xt_json_int(const json_t *v, int64_t *out);
 int64_t xt_json_int_or(const json_t *v, int64_t dflt);
 
+/* An id: a whole number >= 0 given as a JSON integer, an integral real or a decimal string ("14",
+ * " 7 "). Returns 0 and sets *out, or -EINVAL for anything else: booleans, fractions, text, "",
+ * null, negatives, containers. Stricter than xt_json_int(): a hostile list of `true` or `1.5` ids
+ * would otherwise collapse onto id 1. */
+int xt_json_id(const json_t *v, int64_t *out);
+
 /* Real number, same rules (a comma is not accepted as the decimal point). */
 int xt_json_real(const json_t *v, double *out);
 double xt_json_real_or(const json_t *v, double dflt);
@@ -42,7 +48,8 @@ enum xt_account_status xt_account_status_parse(const char *s);
  * it is not a login answer at all. */
 int xt_decode_login(const json_t *root, struct xt_user_info *user, struct xt_server_info *server);
 
-/* One list element each. -EINVAL when it is not an object or has no usable id. */
+/* One list element each. -EINVAL when it is not an object or has no usable id (xt_json_id; items
+ * also need it > 0). */
 int xt_decode_category(const json_t *o, struct xt_category *out);
 int xt_decode_live(const json_t *o, struct xt_live *out);
 int xt_decode_vod(const json_t *o, struct xt_vod *out);

@@ -41,6 +41,7 @@ struct xt_jscan {
 	bool key_escape;
 	char head[64];
 	size_t head_len;
+	char refusal[128]; /* "" when none: see xt_jscan_refusal() */
 };
 
 int xt_jscan_create(size_t max_element, xt_jscan_cb cb, void *ud, struct xt_jscan **out)
@@ -110,8 +111,33 @@ static int append(struct xt_jscan *s, const char *data, size_t n)
 	return 0;
 }
 
+static bool is_refusal_key(const char *key, size_t len)
+{
+	return (len == 5 && memcmp(key, "error", 5) == 0) || (len == 7 && memcmp(key, "message", 7) == 0);
+}
+
+/* keeps the text of a top-level "error"/"message" string member */
+static void note_refusal(struct xt_jscan *s)
+{
+	if (s->top != XT_JSCAN_OBJECT || s->refusal[0] || !is_refusal_key(s->key, s->key_len) || s->len < 2 ||
+	    s->buf[0] != '"')
+		return;
+	size_t n = 0;
+	for (size_t i = 1; i + 1 < s->len && n + 1 < sizeof(s->refusal); i++) {
+		unsigned char c = (unsigned char)s->buf[i];
+		s->refusal[n++] = c < 0x20 ? ' ' : (char)c;
+	}
+	s->refusal[n] = '\0';
+}
+
+const char *xt_jscan_refusal(const struct xt_jscan *s)
+{
+	return s->refusal[0] ? s->refusal : NULL;
+}
+
 static int emit(struct xt_jscan *s)
 {
+	note_refusal(s);
 	int rc = s->cb ? s->cb(s->ud, s->top == XT_JSCAN_OBJECT ? s->key : NULL,
 			       s->top == XT_JSCAN_OBJECT ? s->key_len : 0, s->buf, s->len)
 		       : 0;

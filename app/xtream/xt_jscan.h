@@ -38,6 +38,11 @@ int xt_jscan_finish(struct xt_jscan *s);
 /* What the body turned out to be (XT_JSCAN_NONE before its first byte). */
 enum xt_jscan_top xt_jscan_top(const struct xt_jscan *s);
 
+/* When the body is an object with an "error" or "message" member that is a string (a panel's
+ * refusal where a list was expected: {"error":"Unauthorized"}), that text as written between the
+ * quotes (up to 127 bytes, escapes not decoded, control bytes as spaces), else NULL. */
+const char *xt_jscan_refusal(const struct xt_jscan *s);
+
 /* The first bytes of the body (up to 63, NUL-terminated), to tell HTML from JSON in messages. */
 const char *xt_jscan_head(const struct xt_jscan *s);
 
