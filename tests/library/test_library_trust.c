@@ -200,7 +200,7 @@ static int group_teardown(void **state)
 	test_panel_stop(&e->panel);
 	char path[400];
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	for (int i = 0; i < 4 && !getenv("HB_KEEP"); i++) {
+	for (int i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s%s", e->db, suffix[i]);
 		unlink(path);
 	}

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The database survives what a box meets: restarts mid-migration, a newer schema after a downgrade,
- * a file that is not a database, a power cut (kill -9) during a write. */
+ * a file that is not a database, a power cut (kill -9) during a write. It holds the panel password,
+ * so it and its -wal/-shm files are the user's only (0600), and so is qanat's folder (0700), also
+ * when an older build left them readable by everyone. */
+#include "app_paths.h"
 #include "store.h"
 
 #include <errno.h>
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,11 +137,86 @@ static void test_power_cut_keeps_committed_rows(void **state)
 	store_close(&s);
 }
 
+static unsigned mode_of(const char *p)
+{
+	struct stat st;
+	if (stat(p, &st) < 0)
+		fail_msg("%s: %s", p, strerror(errno));
+	return st.st_mode & 0777;
+}
+
+static void write_one_row(void)
+{
+	struct store *s = NULL;
+	assert_int_equal(store_open(path, &s), 0);
+	assert_int_equal(store_exec(s, "CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES(1)"), 0);
+	char side[160];
+	for (int i = 0; i < 2; i++) {
+		snprintf(side, sizeof(side), "%s%s", path, i ? "-shm" : "-wal");
+		assert_int_equal(mode_of(side), 0600); /* while open: the WAL holds the row */
+	}
+	store_close(&s);
+}
+
+static void test_files_are_private(void **state)
+{
+	mode_t old = umask(022); /* the usual umask: 0644 files unless the store says otherwise */
+	write_one_row();
+	assert_int_equal(mode_of(path), 0600);
+	/* a database and a WAL an older build left readable by everyone are narrowed at the next open */
+	char wal[160];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	FILE *f = fopen(wal, "ab");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(chmod(wal, 0644), 0);
+	struct store *s = NULL;
+	assert_int_equal(store_open(path, &s), 0);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(mode_of(wal), 0600);
+	assert_int_equal(count_rows(s, "SELECT COUNT(*) FROM t"), 1);
+	store_close(&s);
+	umask(old);
+}
+
+static void test_folder_is_private(void **state)
+{
+	mode_t old = umask(022);
+	char data[128], mine[160], db[300];
+	snprintf(data, sizeof(data), "%s/data", dir);
+	assert_int_equal(mkdir(data, 0755), 0);
+	snprintf(mine, sizeof(mine), "%s/qanat", data);
+	assert_int_equal(mkdir(mine, 0755), 0); /* as an older build made it */
+	unsetenv("QANAT_DB");
+	unsetenv("STATE_DIRECTORY");
+	setenv("XDG_DATA_HOME", data, 1);
+	assert_int_equal(app_paths_db(db, sizeof(db)), 0);
+	assert_int_equal(mode_of(mine), 0700);
+	assert_int_equal(mode_of(data), 0755); /* not ours: left alone */
+	/* a fresh one is made 0700 */
+	assert_int_equal(rmdir(mine), 0);
+	assert_int_equal(app_paths_db(db, sizeof(db)), 0);
+	assert_int_equal(mode_of(mine), 0700);
+	/* systemd's StateDirectory (0755 by default) is ours too */
+	char sd[160];
+	snprintf(sd, sizeof(sd), "%s/state", dir);
+	assert_int_equal(mkdir(sd, 0755), 0);
+	setenv("STATE_DIRECTORY", sd, 1);
+	assert_int_equal(app_paths_db(db, sizeof(db)), 0);
+	assert_int_equal(mode_of(sd), 0700);
+	unsetenv("STATE_DIRECTORY");
+	unsetenv("XDG_DATA_HOME");
+	umask(old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrations_resume_and_refuse_downgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_files_are_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_folder_is_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power_cut_keeps_committed_rows, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

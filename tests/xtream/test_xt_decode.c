@@ -23,6 +23,47 @@ static json_t *parse(const char *text)
 	return v;
 }
 
+/* ids: whole numbers only; a hostile list of `true` or 1.5 ids must not collapse onto id 1 */
+static void test_id_shapes(void **state)
+{
+	static const struct {
+		const char *json;
+		int rc;
+		int64_t want;
+	} cases[] = {
+		{ "14", 0, 14 },        { "\"14\"", 0, 14 },       { "\" 7 \"", 0, 7 },
+		{ "0", 0, 0 },          { "3.0", 0, 3 },           { "1.5", -EINVAL, 0 },
+		{ "true", -EINVAL, 0 }, { "false", -EINVAL, 0 },   { "\"true\"", -EINVAL, 0 },
+		{ "-4", -EINVAL, 0 },   { "\"-4\"", -EINVAL, 0 },  { "\"\"", -EINVAL, 0 },
+		{ "null", -EINVAL, 0 }, { "\"1e3\"", -EINVAL, 0 }, { "\"12abc\"", -EINVAL, 0 },
+		{ "[]", -EINVAL, 0 },   { "{}", -EINVAL, 0 },      { "\"99999999999999999999\"", -EINVAL, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *v = parse(cases[i].json);
+		int64_t n = -1;
+		int rc = xt_json_id(v, &n);
+		if (rc != cases[i].rc || (rc == 0 && n != cases[i].want))
+			fail_msg("%s: rc %d id %lld", cases[i].json, rc, (long long)n);
+		json_decref(v);
+	}
+	/* an item needs an id > 0; a category may be 0 */
+	struct xt_live l;
+	static const char *const bad[] = { "{\"stream_id\":true}", "{\"stream_id\":0}", "{\"stream_id\":2.5}",
+					   "{\"stream_id\":\"-1\"}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *o = parse(bad[i]);
+		assert_int_equal(xt_decode_live(o, &l), -EINVAL);
+		json_decref(o);
+	}
+	struct xt_category c;
+	json_t *o = parse("{\"category_id\":\"0\",\"category_name\":\"All\"}");
+	assert_int_equal(xt_decode_category(o, &c), 0);
+	json_decref(o);
+	o = parse("{\"category_id\":true}");
+	assert_int_equal(xt_decode_category(o, &c), -EINVAL);
+	json_decref(o);
+}
+
 static void test_int_shapes(void **state)
 {
 	static const struct {
@@ -453,11 +494,17 @@ static void test_wall_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_int_shapes), cmocka_unit_test(test_real_and_bool),
-		cmocka_unit_test(test_text),       cmocka_unit_test(test_login),
-		cmocka_unit_test(test_live_items), cmocka_unit_test(test_vod_and_series_items),
-		cmocka_unit_test(test_vod_info),   cmocka_unit_test(test_series_info),
-		cmocka_unit_test(test_epg),        cmocka_unit_test(test_wall_time),
+		cmocka_unit_test(test_id_shapes),
+		cmocka_unit_test(test_int_shapes),
+		cmocka_unit_test(test_real_and_bool),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_login),
+		cmocka_unit_test(test_live_items),
+		cmocka_unit_test(test_vod_and_series_items),
+		cmocka_unit_test(test_vod_info),
+		cmocka_unit_test(test_series_info),
+		cmocka_unit_test(test_epg),
+		cmocka_unit_test(test_wall_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,12 +142,68 @@ static void test_long_list(void **state)
 	xt_jscan_destroy(&j);
 }
 
+/* A refusal where a list was expected: its text is kept for the sentence; a list is no refusal. */
+static void test_refusal(void **state)
+{
+	static const struct {
+		const char *body;
+		const char *want; /* NULL: none */
+	} cases[] = {
+		{ "{\"error\":\"Unauthorized\"}", "Unauthorized" },
+		{ "{\"user_info\":{\"auth\":0},\"message\":\"Line expired\"}", "Line expired" },
+		{ "{\"error\":{\"code\":1}}", NULL },
+		{ "[{\"error\":\"x\"}]", NULL },
+		{ "{\"1\":{\"stream_id\":1}}", NULL },
+		{ "{\"error\":\"a\\\"b\"}", "a\\\"b" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct xt_jscan *j;
+		struct seen s = { 0 };
+		assert_int_equal(xt_jscan_create(0, collect, &s, &j), 0);
+		assert_int_equal(xt_jscan_feed(j, cases[i].body, strlen(cases[i].body)), 0);
+		assert_int_equal(xt_jscan_finish(j), 0);
+		const char *got = xt_jscan_refusal(j);
+		if (cases[i].want)
+			assert_string_equal(got, cases[i].want);
+		else
+			assert_null(got);
+		xt_jscan_destroy(&j);
+	}
+}
+
+/* Raw hostile bytes: a NUL or invalid UTF-8 inside a string is handed over in its element (the
+ * parser refuses it there); a NUL between elements is broken JSON. */
+static void test_raw_bytes(void **state)
+{
+	static const char nul_in[] = "[{\"name\":\"a\0b\"},{\"x\":1}]";
+	static const char nul_out[] = "[{\"x\":1},\0{\"x\":2}]";
+	static const char bad_utf8[] = "[{\"name\":\"\xff\xfe\xc0\xaf\"}]";
+	struct xt_jscan *j;
+	struct seen s = { 0 };
+	assert_int_equal(xt_jscan_create(0, collect, &s, &j), 0);
+	assert_int_equal(xt_jscan_feed(j, nul_in, sizeof(nul_in) - 1), 0);
+	assert_int_equal(xt_jscan_finish(j), 0);
+	assert_int_equal(s.count, 2);
+	xt_jscan_destroy(&j);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(xt_jscan_create(0, collect, &s, &j), 0);
+	assert_int_equal(xt_jscan_feed(j, nul_out, sizeof(nul_out) - 1), -EPROTO);
+	assert_int_equal(xt_jscan_finish(j), -EPROTO);
+	xt_jscan_destroy(&j);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(xt_jscan_create(0, collect, &s, &j), 0);
+	assert_int_equal(xt_jscan_feed(j, bad_utf8, sizeof(bad_utf8) - 1), 0);
+	assert_int_equal(xt_jscan_finish(j), 0);
+	assert_int_equal(s.count, 1);
+	xt_jscan_destroy(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_elements),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_long_list),
+		cmocka_unit_test(test_elements),  cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_list), cmocka_unit_test(test_refusal),
+		cmocka_unit_test(test_raw_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
