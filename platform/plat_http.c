@@ -392,7 +392,8 @@ static void setup_easy(CURL *h, const struct plat_http_request *req, const struc
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)connect_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)deadline_ms);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)p->low_speed_bps);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, ms_to_s_up(p->low_speed_ms));
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+			 ms_to_s_up(req->low_speed_ms ? req->low_speed_ms : p->low_speed_ms));
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_body);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);

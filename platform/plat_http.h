@@ -94,6 +94,7 @@ struct plat_http_request {
 	/* Overrides of the kind's policy; 0 keeps the kind's value. */
 	uint32_t connect_timeout_ms;
 	uint32_t timeout_ms;       /* the overall deadline */
+	uint32_t low_speed_ms;     /* the low-speed window (e.g. a list's stall timeout) */
 	size_t max_body;           /* the cap on both received and decoded bytes */
 	plat_http_on_data on_data; /* NULL: the body is collected in resp->body */
 	void *on_data_user;

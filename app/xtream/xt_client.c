@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The player API over libcurl: one easy handle and one multi handle per client (the multi keeps the
- * connections between requests; plat_http_curl_perform runs every transfer on it so a cancel token
- * interrupts it at once), failover across the panel URLs, bodies either buffered (login, details:
- * capped) or fed to the element scanner (lists: bounded memory), login outcomes and their back-off.
- * CURLcode becomes a negative errno in exactly one place (curl_errno). Every URL that reaches a log
- * goes through plat_redact_url. */
+/* The player API over the box's HTTP layer (plat_http.h): one plat_http_session per client (keeps
+ * the connections between requests), the login and details as PLAT_HTTP_API requests, the lists as
+ * PLAT_HTTP_LIST, both cancel tokens on every transfer, failover across the panel URLs, bodies either
+ * buffered (login, details: capped) or fed to the element scanner (lists: bounded memory), login
+ * outcomes, the server's Retry-After and the back-off. Transport failures are plat_http's codes
+ * (two remapped where they would read as a panel answer: transport_code). Every URL that reaches a
+ * log goes through plat_redact_url. */
 #include "xtream.h"
 
 #include "plat_cancel.h"
@@ -17,7 +18,6 @@
 #include "xt_jscan.h"
 #include "xt_url.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +31,7 @@
 #define DETAIL_BODY_CAP (16u << 20)
 #define BACKOFF_MAX_MS (30 * 60 * 1000)
 #define NET_BACKOFF_MAX_MS (5 * 60 * 1000)
+#define LOGIN_RETRY_WAIT_MAX_S 10 /* a busy panel's Retry-After up to this is waited out once */
 
 struct xt_client {
 	char **urls; /* normalized bases */
@@ -39,8 +40,8 @@ struct xt_client {
 	char *username, *password, *user_agent;
 	long connect_timeout_ms, request_timeout_ms, stall_timeout_ms, backoff_ms;
 	size_t max_element;
-	CURL *curl;
-	CURLM *multi;
+	struct plat_http_session *http; /* NULL for xt_fetch_url's one-shot client */
+	int retry_after_s;              /* the last answer's Retry-After, -1 none */
 	/* xt_client_cancel() fires own from any thread (the only field other threads touch); token is
 	 * the caller's (xt_client_set_cancel), borrowed, fired by its owner from any thread */
 	struct plat_cancel *own;
@@ -73,10 +74,7 @@ void xt_client_destroy(struct xt_client **cp)
 	free(c->username);
 	free(c->password);
 	free(c->user_agent);
-	if (c->curl)
-		curl_easy_cleanup(c->curl);
-	if (c->multi)
-		curl_multi_cleanup(c->multi);
+	plat_http_session_free(c->http);
 	plat_cancel_free(&c->own);
 	free(c);
 	*cp = NULL;
@@ -110,9 +108,8 @@ int xt_client_create(const struct xt_config *cfg, struct xt_client **out)
 		c->username = dup_str(cfg->username);
 		c->password = dup_str(cfg->password);
 		c->user_agent = dup_str(cfg->user_agent && cfg->user_agent[0] ? cfg->user_agent : ua);
-		c->curl = curl_easy_init();
-		c->multi = curl_multi_init();
-		if (!c->username || !c->password || !c->user_agent || !c->curl || !c->multi ||
+		c->http = plat_http_session_new();
+		if (!c->username || !c->password || !c->user_agent || !c->http ||
 		    plat_cancel_create(&c->own) < 0)
 			rc = -ENOMEM;
 	}
@@ -120,9 +117,11 @@ int xt_client_create(const struct xt_config *cfg, struct xt_client **out)
 		xt_client_destroy(&c);
 		return rc;
 	}
-	c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 5000;
-	c->request_timeout_ms = cfg->request_timeout_ms > 0 ? cfg->request_timeout_ms : 20000;
-	c->stall_timeout_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : 20000;
+	/* 0 keeps the policy of the request's kind (plat_http_policy_for) */
+	c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 0;
+	c->request_timeout_ms = cfg->request_timeout_ms > 0 ? cfg->request_timeout_ms : 0;
+	c->stall_timeout_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : 0;
+	c->retry_after_s = -1;
 	c->backoff_ms = cfg->backoff_ms > 0 ? cfg->backoff_ms : 30000;
 	c->max_element = cfg->max_element_bytes ? cfg->max_element_bytes : 1u << 20;
 	*out = c;
@@ -217,128 +216,82 @@ struct transfer {
 	struct xt_client *c;
 };
 
-static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
+/* Lists and raw fetches: each decoded piece of the body, as it arrives. */
+static bool on_data(void *ud, long status, const char *data, size_t n)
 {
 	struct transfer *t = ud;
-	size_t n = size * nmemb;
+	(void)status; /* checked once the answer is complete */
 	t->bytes += n;
-	int rc = 0;
-	switch (t->mode) {
-	case BODY_BUFFER:
-		if (t->len + n + 1 > t->limit) {
-			rc = -EFBIG;
-			break;
-		}
-		if (t->len + n + 1 > t->cap) {
-			size_t cap = t->cap ? t->cap : 16384;
-			while (cap < t->len + n + 1)
-				cap *= 2;
-			char *nb = realloc(t->buf, cap);
-			if (!nb) {
-				rc = -ENOMEM;
-				break;
-			}
-			t->buf = nb;
-			t->cap = cap;
-		}
-		memcpy(t->buf + t->len, data, n);
-		t->len += n;
-		t->buf[t->len] = '\0';
-		break;
-	case BODY_SCAN:
-		rc = xt_jscan_feed(t->scan, data, n);
-		break;
-	case BODY_SINK:
-		rc = t->sink(t->sink_ud, data, n);
-		break;
-	}
+	int rc = t->mode == BODY_SCAN ? xt_jscan_feed(t->scan, data, n) : t->sink(t->sink_ud, data, n);
 	if (rc < 0) {
 		t->body_err = rc;
-		return 0; /* CURLE_WRITE_ERROR */
+		return false; /* PLAT_HTTP_ESINK */
 	}
-	return n;
+	return true;
 }
 
-/* The one place where CURLcode becomes an errno. */
-static int curl_errno(CURLcode rc, const struct transfer *t)
+/* plat_http's codes are this client's transport errors, except the two whose numbers mean a panel's
+ * answer here (xtream.h): an untrusted certificate and a failed TLS handshake get their own. */
+static int transport_code(int err, const struct transfer *t)
 {
-	switch (rc) {
-	case CURLE_OK:
-		return 0;
-	case CURLE_WRITE_ERROR:
+	if (err == PLAT_HTTP_ESINK)
 		return t->body_err ? t->body_err : -EIO;
-	case CURLE_ABORTED_BY_CALLBACK:
-		return -ECANCELED;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return -EHOSTUNREACH;
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return -ECONNREFUSED;
-	case CURLE_OPERATION_TIMEDOUT:
-		return -ETIMEDOUT;
-	case CURLE_GOT_NOTHING:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-		return -ECONNRESET;
-	case CURLE_PARTIAL_FILE:
-	case CURLE_BAD_CONTENT_ENCODING:
-		return -EPROTO;
-	case CURLE_TOO_MANY_REDIRECTS:
-		return -ELOOP;
-	case CURLE_OUT_OF_MEMORY:
-		return -ENOMEM;
-	case CURLE_URL_MALFORMAT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return -EINVAL;
-	default:
-		return -EIO;
-	}
+	if (err == PLAT_HTTP_EUNTRUSTED)
+		return XT_EUNTRUSTED;
+	if (err == PLAT_HTTP_ETLS)
+		return XT_ETLS;
+	return err;
 }
 
 /* errors after which the next panel URL is worth a try: nothing arrived from this one */
 static bool is_connection_error(int err)
 {
-	return err == -ECONNREFUSED || err == -EHOSTUNREACH || err == -ECONNRESET || err == -ETIMEDOUT;
+	return err == PLAT_HTTP_ECONNECT || err == PLAT_HTTP_ERESOLVE || err == PLAT_HTTP_ECUT ||
+	       err == PLAT_HTTP_ETIMEDOUT || err == PLAT_HTTP_ESTALLED || err == XT_EUNTRUSTED ||
+	       err == XT_ETLS;
 }
 
-static void setup_curl(struct xt_client *c, struct transfer *t, const char *url, bool whole_timeout)
-{
-	CURL *h = c->curl;
-	curl_easy_reset(h);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip/deflate, decoded by curl */
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-	if (whole_timeout)
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->request_timeout_ms);
-	/* a stalled body fails after stall_timeout without a byte, however long the list */
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (c->stall_timeout_ms + 999) / 1000);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-}
-
-static int perform(struct xt_client *c, struct transfer *t, const char *url, bool whole_timeout, long *status)
+static int perform(struct xt_client *c, struct transfer *t, const char *url, enum plat_http_kind kind,
+		   long *status)
 {
 	char safe[256];
 	*status = 0;
 	t->c = c;
 	t->body_err = 0;
 	t->bytes = 0;
+	free(t->buf); /* an earlier URL's answer (failover) */
+	t->buf = NULL;
 	t->len = 0;
-	setup_curl(c, t, url, whole_timeout);
+	c->retry_after_s = -1;
 	if (cancelled(c))
 		return -ECANCELED;
-	struct plat_cancel *tokens[] = { c->own, c->token };
-	int err = curl_errno((CURLcode)plat_http_curl_perform(c->multi, c->curl, tokens, 2, NULL), t);
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
+	struct plat_http_request req = {
+		.kind = kind,
+		.url = url,
+		.user_agent = c->user_agent,
+		.connect_timeout_ms = (uint32_t)c->connect_timeout_ms,
+		.timeout_ms = kind == PLAT_HTTP_API ? (uint32_t)c->request_timeout_ms : 0,
+		.low_speed_ms = kind == PLAT_HTTP_LIST ? (uint32_t)c->stall_timeout_ms : 0,
+		.max_body = t->mode == BODY_BUFFER ? t->limit : 0,
+		.session = c->http,
+		.token = c->own,
+		.token2 = c->token,
+	};
+	if (t->mode != BODY_BUFFER) {
+		req.on_data = on_data;
+		req.on_data_user = t;
+	}
+	struct plat_http_response resp;
+	int err = transport_code(plat_http_perform(&req, &resp), t);
+	*status = resp.status;
+	c->retry_after_s = resp.retry_after_s;
+	if (t->mode == BODY_BUFFER) {
+		t->buf = resp.body; /* NULL after a failure */
+		t->len = resp.body_len;
+		t->bytes = resp.body_len;
+		resp.body = NULL;
+	}
+	plat_http_response_free(&resp);
 	plat_redact_url(url, safe, sizeof(safe));
 	if (err < 0 && err != t->body_err)
 		set_error(c, "%s: %s", safe, xt_strerror(err));
@@ -350,26 +303,27 @@ static int perform(struct xt_client *c, struct transfer *t, const char *url, boo
 /* One player_api request with failover: starting from the URL that answered last, the next one is
  * tried only when nothing at all came back from this one. */
 static int api_request(struct xt_client *c, const char *action, const char *extra, struct transfer *t,
-		       bool whole_timeout, long *status)
+		       enum plat_http_kind kind, long *status)
 {
-	int err = -ECONNREFUSED;
-	bool timed_out = false;
+	int err = PLAT_HTTP_ECONNECT, first = 0;
 	for (size_t k = 0; k < c->url_count; k++) {
 		size_t idx = (c->current + k) % c->url_count;
 		struct xt_url_ctx ctx = { c->urls[idx], c->username, c->password };
 		char url[2048];
 		if (xt_url_player_api(&ctx, action, extra, url, sizeof(url)) < 0)
 			return -ENAMETOOLONG;
-		err = perform(c, t, url, whole_timeout, status);
+		err = perform(c, t, url, kind, status);
 		if (!(is_connection_error(err) && t->bytes == 0 && *status == 0)) {
 			c->current = idx;
 			return err;
 		}
-		timed_out |= err == -ETIMEDOUT;
+		/* the first failure that says more than "nothing answers" is the one to tell */
+		if (first == 0 || (first == PLAT_HTTP_ECONNECT && err != PLAT_HTTP_ECONNECT))
+			first = err;
 		plat_log_warn(MOD, "panel %s: %s%s", c->urls[idx], xt_strerror(err),
 			      k + 1 < c->url_count ? ", trying the next address" : "");
 	}
-	return timed_out ? -ETIMEDOUT : err;
+	return first ? first : err;
 }
 
 static bool looks_like_json(const char *body, size_t len)
@@ -408,12 +362,12 @@ static int api_json(struct xt_client *c, const char *action, const char *extra, 
 {
 	*root = NULL;
 	struct transfer t = { .mode = BODY_BUFFER, .limit = limit };
-	int err = api_request(c, action, extra, &t, true, status);
+	int err = api_request(c, action, extra, &t, PLAT_HTTP_API, status);
 	const char *base = c->urls[c->current];
 	if (err == 0 && (*status == 401 || *status == 403 || *status == 404)) {
 		set_error(c, "HTTP %ld from %s: the panel refused the credentials", *status, base);
 		err = -EACCES;
-	} else if (err == 0 && *status >= 500) {
+	} else if (err == 0 && (*status >= 500 || *status == 429)) {
 		set_error(c, "HTTP %ld from %s", *status, base);
 		err = -EREMOTEIO;
 	} else if (err == 0 && (t.len == 0 || blank(t.buf, t.len))) {
@@ -527,13 +481,44 @@ static enum xt_login_outcome classify(int err, long status, const json_t *root, 
 	case -EPROTO:
 	case -EFBIG:
 		return XT_LOGIN_NOT_A_PANEL;
-	case -ETIMEDOUT:
+	case PLAT_HTTP_ETIMEDOUT:
+	case PLAT_HTTP_ESTALLED:
 		return XT_LOGIN_TIMED_OUT;
 	case -EREMOTEIO:
 		return XT_LOGIN_SERVER_ERROR;
 	default:
 		return XT_LOGIN_UNREACHABLE;
 	}
+}
+
+/* A token's wake-up that fires the wait's own token (a child: plat_cancel.h's lock order). */
+static void fire_child(void *ud)
+{
+	plat_cancel_fire(ud);
+}
+
+/* Sleeps ms unless either of the client's tokens fires. Returns 0 or -ECANCELED. */
+static int wait_cancellable(struct xt_client *c, uint32_t ms)
+{
+	struct plat_cancel *wait = NULL;
+	if (plat_cancel_create(&wait) < 0)
+		return -ENOMEM;
+	struct plat_cancel_watch w_own = { 0 }, w_token = { 0 };
+	int rc = plat_cancel_watch(c->own, &w_own, fire_child, wait);
+	if (rc == 0)
+		rc = plat_cancel_watch(c->token, &w_token, fire_child, wait);
+	if (rc == 0)
+		rc = plat_cancel_sleep_ms(wait, ms);
+	plat_cancel_unwatch(c->token, &w_token);
+	plat_cancel_unwatch(c->own, &w_own);
+	plat_cancel_free(&wait);
+	return rc < 0 ? -ECANCELED : 0;
+}
+
+/* A busy panel (429/503) that says when to come back. */
+static bool busy_with_retry_after(const struct xt_client *c, long status)
+{
+	return (status == 429 || status == 503) && c->retry_after_s >= 0;
 }
 
 static int outcome_errno(enum xt_login_outcome o)
@@ -557,6 +542,7 @@ static int outcome_errno(enum xt_login_outcome o)
 int xt_client_login(struct xt_client *c, struct xt_login *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->server_retry_after_s = -1;
 	int64_t left = xt_client_backoff_remaining_ms(c);
 	if (left > 0) {
 		out->outcome = XT_LOGIN_BACKING_OFF;
@@ -571,12 +557,25 @@ int xt_client_login(struct xt_client *c, struct xt_login *out)
 	long status = 0;
 	json_t *root = NULL;
 	int err = api_json(c, NULL, NULL, LOGIN_BODY_CAP, &root, &status);
+	if (busy_with_retry_after(c, status) && c->retry_after_s <= LOGIN_RETRY_WAIT_MAX_S) {
+		/* the panel asked for a short wait: wait it out (cancellable) and ask once more */
+		plat_log_info(MOD, "login: HTTP %ld, retrying once after the panel's %d s", status,
+			      c->retry_after_s);
+		json_decref(root);
+		root = NULL;
+		if (wait_cancellable(c, (uint32_t)c->retry_after_s * 1000u) < 0)
+			return -ECANCELED;
+		err = api_json(c, NULL, NULL, LOGIN_BODY_CAP, &root, &status);
+	}
 	out->http_status = (int)status;
+	out->server_retry_after_s = busy_with_retry_after(c, status) ? c->retry_after_s : -1;
 	snprintf(out->base, sizeof(out->base), "%s", c->urls[c->current]);
 	out->outcome = classify(err, status, root, out);
 	json_decref(root);
 	if (err == -ECANCELED)
 		return err;
+	if (out->outcome == XT_LOGIN_UNREACHABLE || out->outcome == XT_LOGIN_TIMED_OUT)
+		out->net_error = err;
 	if (out->outcome == XT_LOGIN_OK) {
 		c->backoff_step = 0;
 		c->backoff_until = 0;
@@ -589,11 +588,18 @@ int xt_client_login(struct xt_client *c, struct xt_login *out)
 		set_error(c, "%s: %s", c->urls[c->current], msg);
 	}
 	start_backoff(c, out->outcome, out);
+	if (out->server_retry_after_s >= 0) {
+		/* the panel said when: that, not our own doubling */
+		c->backoff_step =
+		    out->server_retry_after_s > 0 ? (int64_t)out->server_retry_after_s * 1000 : 1;
+		c->backoff_until = now_ms() + c->backoff_step;
+		out->retry_after_ms = c->backoff_step;
+	}
 	c->backoff_user = out->user;
 	c->backoff_http = out->http_status;
 	plat_log_info(MOD, "login refused: %s (HTTP %d); next attempt in %lld ms",
 		      xt_login_outcome_name(out->outcome), out->http_status, (long long)out->retry_after_ms);
-	return outcome_errno(out->outcome);
+	return out->net_error ? out->net_error : outcome_errno(out->outcome);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -652,14 +658,14 @@ static int list_request(struct xt_client *c, const char *action, int64_t categor
 	if (err < 0)
 		return err;
 	long status = 0;
-	err = api_request(c, action, extra, &t, false, &status);
+	err = api_request(c, action, extra, &t, PLAT_HTTP_LIST, &status);
 	const char *base = c->urls[c->current];
 	int fin = xt_jscan_finish(t.scan);
 	if (err == 0 || err == -EPROTO || err == -EBADMSG) {
 		if (status == 401 || status == 403 || status == 404) {
 			set_error(c, "HTTP %ld from %s: the panel refused the credentials", status, base);
 			err = -EACCES;
-		} else if (status >= 500) {
+		} else if (status >= 500 || status == 429) {
 			set_error(c, "HTTP %ld from %s", status, base);
 			err = -EREMOTEIO;
 		} else if (l->account_object) {
@@ -775,10 +781,39 @@ static int account_instead(struct xt_client *c, const json_t *root, const char *
 	return 0;
 }
 
+/* True when the login itself works now (auth 1, an active account). */
+static bool login_works(struct xt_client *c)
+{
+	long status = 0;
+	json_t *root = NULL;
+	int err = api_json(c, NULL, NULL, LOGIN_BODY_CAP, &root, &status);
+	struct xt_login l;
+	memset(&l, 0, sizeof(l));
+	bool ok = err == 0 && json_is_object(root) && xt_decode_login(root, &l.user, &l.server) == 0 &&
+		  outcome_of_account(&l.user) == XT_LOGIN_OK;
+	json_decref(root);
+	return ok;
+}
+
 static int details(struct xt_client *c, const char *action, const char *extra, json_t **root)
 {
 	long status;
 	int err = api_json(c, action, extra, DETAIL_BODY_CAP, root, &status);
+	if (err == -EACCES && status == 404 && !cancelled(c)) {
+		/* a 404 is the item gone, unless the credentials are refused: XUI answers bad credentials
+		 * with the same 404 page on every action (XTREAM.md), so the login tells them apart */
+		char why[sizeof(c->last_error)];
+		snprintf(why, sizeof(why), "%s", c->last_error);
+		if (login_works(c)) {
+			set_error(c, "%s: %s answered HTTP 404: the item is no longer on the panel",
+				  c->urls[c->current], action);
+			err = -ENOENT;
+		} else if (!cancelled(c)) {
+			snprintf(c->last_error, sizeof(c->last_error), "%s", why);
+		} else {
+			err = -ECANCELED;
+		}
+	}
 	if (err == 0)
 		err = account_instead(c, *root, action);
 	if (err < 0) {
@@ -858,7 +893,7 @@ int xt_client_fetch(struct xt_client *c, const char *url, xt_sink_cb sink, void 
 {
 	struct transfer t = { .mode = BODY_SINK, .sink = sink, .sink_ud = ud };
 	long status = 0;
-	int err = perform(c, &t, url, false, &status);
+	int err = perform(c, &t, url, PLAT_HTTP_LIST, &status);
 	char safe[256];
 	plat_redact_url(url, safe, sizeof(safe));
 	if (err == 0 && (status == 401 || status == 403 || status == 404)) {
@@ -875,18 +910,11 @@ int xt_client_fetch(struct xt_client *c, const char *url, xt_sink_cb sink, void 
 int xt_fetch_url_ex(const char *url, xt_sink_cb sink, void *ud, struct plat_cancel *cancel, char *err,
 		    size_t errcap)
 {
-	struct xt_client tmp = { .connect_timeout_ms = 5000,
-				 .request_timeout_ms = 20000,
-				 .stall_timeout_ms = 20000,
-				 .user_agent = (char *)"Qanat/" QANAT_VERSION,
-				 .token = cancel };
-	tmp.curl = curl_easy_init();
-	if (!tmp.curl)
-		return -ENOMEM;
+	/* a one-shot client: no session (a private handle), the list policy */
+	struct xt_client tmp = { .user_agent = (char *)"Qanat/" QANAT_VERSION, .token = cancel };
 	int rc = xt_client_fetch(&tmp, url, sink, ud);
 	if (rc < 0 && err && errcap)
 		snprintf(err, errcap, "%s", tmp.last_error[0] ? tmp.last_error : xt_strerror(rc));
-	curl_easy_cleanup(tmp.curl);
 	return rc;
 }
 
@@ -915,25 +943,36 @@ const char *xt_strerror(int err)
 		return "the subscription has expired";
 	case -EACCES:
 		return "the panel refused the username or password";
-	case -ECONNREFUSED:
-	case -EHOSTUNREACH:
+	case PLAT_HTTP_ECONNECT:
 		return "the panel cannot be reached";
-	case -ECONNRESET:
+	case PLAT_HTTP_ERESOLVE:
+		return "the panel's name could not be found";
+	case PLAT_HTTP_ECUT:
 		return "the panel closed the connection";
-	case -ETIMEDOUT:
+	case PLAT_HTTP_ETIMEDOUT:
 		return "the panel did not answer in time";
+	case PLAT_HTTP_ESTALLED:
+		return "the panel is sending too slowly";
+	case XT_EUNTRUSTED:
+		return "the panel's certificate is not trusted";
+	case XT_ETLS:
+		return "a secure connection to the panel could not be made";
+	case PLAT_HTTP_EREDIRECT_REFUSED:
+		return "the panel redirected to an address this box does not follow";
+	case PLAT_HTTP_EBOMB:
+		return "the panel's answer unpacks to more data than this box accepts";
 	case -ENOENT:
-		return "not found on the panel";
+		return "this title is no longer available";
 	case -EAGAIN:
 		return "waiting before trying again";
 	case -ECANCELED:
 		return "cancelled";
 	case -EFBIG:
-		return "the answer is too large";
+		return "the panel sent more data than this box accepts";
 	case -EREMOTEIO:
 		return "the panel has a server error";
-	case -ELOOP:
-		return "too many redirects";
+	case PLAT_HTTP_EREDIRECTS:
+		return "the panel kept redirecting";
 	case -ENOMEM:
 		return "out of memory";
 	case -EINVAL:
@@ -1010,18 +1049,40 @@ static int base_message(const struct xt_login *l, enum xt_login_outcome o, char 
 		return snprintf(
 		    out, cap, "This server does not answer like an IPTV service. Check the server address.");
 	case XT_LOGIN_UNREACHABLE:
+		if (xt_login_net_specific(l->net_error))
+			return snprintf(out, cap, "%s Check the server address or ask your provider.",
+					plat_http_strerror(xt_login_net_http(l->net_error)));
 		return snprintf(
 		    out, cap,
 		    "The server cannot be reached. Check the address and your internet connection.");
 	case XT_LOGIN_TIMED_OUT:
+		if (l->net_error == PLAT_HTTP_ESTALLED)
+			return snprintf(out, cap,
+					"The server is sending too slowly. Please try again later.");
 		return snprintf(out, cap, "The server did not answer in time. Please try again later.");
 	case XT_LOGIN_SERVER_ERROR:
+		if (l->server_retry_after_s >= 0)
+			return snprintf(out, cap, "The service is busy (HTTP %d). You can try again in %d s.",
+					l->http_status, l->server_retry_after_s);
 		return snprintf(out, cap, "The service has a problem (HTTP %d). Please try again later.",
 				l->http_status);
 	case XT_LOGIN_BACKING_OFF:
 		return snprintf(out, cap, "Please wait before trying again.");
 	}
 	return snprintf(out, cap, "Sign-in failed.");
+}
+
+bool xt_login_net_specific(int net_error)
+{
+	return net_error != 0 && net_error != PLAT_HTTP_ECONNECT && net_error != PLAT_HTTP_ERESOLVE &&
+	       net_error != PLAT_HTTP_ECUT && net_error != PLAT_HTTP_EIO && net_error != -ENOMEM;
+}
+
+int xt_login_net_http(int net_error)
+{
+	return net_error == XT_EUNTRUSTED ? PLAT_HTTP_EUNTRUSTED
+	       : net_error == XT_ETLS     ? PLAT_HTTP_ETLS
+					  : net_error;
 }
 
 int xt_login_message(const struct xt_login *l, char *out, size_t cap)

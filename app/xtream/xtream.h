@@ -15,6 +15,7 @@
 #ifndef XTREAM_H
 #define XTREAM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,12 +26,17 @@
  * -EPROTO        JSON broken or cut short (truncated transfer)
  * -EKEYREJECTED  a list action answered with the account object: the line is not active
  * -EACCES        HTTP 401/403/404: the panel refused the credentials (XUI hides every refusal
- *                behind a fake 404 page)
- * -ECONNREFUSED  no panel URL could be reached; -ETIMEDOUT a request timed out or stalled
- * -ENOENT        the item does not exist (vod-info / series-info of an unknown id)
+ *                behind a fake 404 page; a details 404 with a working login is -ENOENT)
+ * -ECONNREFUSED  no panel URL could be reached; -ETIMEDOUT a request timed out (-ETIME: stalled)
+ * -ENOENT        the item does not exist (vod-info / series-info of an unknown id, or their HTTP
+ *                404 while the login itself works): "this title is no longer available"
  * -EAGAIN        login refused locally: the back-off after a failed login has not elapsed
  * -ECANCELED     xt_client_cancel(), the client's cancel token, or a callback asked to stop;
- * -EFBIG         an element too large */
+ * -EFBIG         an element too large
+ * Transport failures are plat_http's codes (plat_http.h: PLAT_HTTP_ECONNECT, _ETIMEDOUT, _ESTALLED,
+ * _EREDIRECTS, _EBOMB, ...), except the two whose numbers above mean a panel's answer: */
+#define XT_EUNTRUSTED (-ENOKEY) /* the panel's certificate is not trusted (PLAT_HTTP_EUNTRUSTED) */
+#define XT_ETLS (-ENOLINK)      /* no secure connection could be made (PLAT_HTTP_ETLS) */
 
 enum xt_kind { XT_KIND_LIVE, XT_KIND_VOD, XT_KIND_SERIES };
 
@@ -78,9 +84,9 @@ enum xt_login_outcome {
 	XT_LOGIN_DISABLED,
 	XT_LOGIN_INACTIVE,     /* another not-active status */
 	XT_LOGIN_NOT_A_PANEL,  /* HTML, plain text or garbage where JSON belongs */
-	XT_LOGIN_UNREACHABLE,  /* no URL answered (refused, no route, DNS) */
-	XT_LOGIN_TIMED_OUT,    /* connected but no answer in time */
-	XT_LOGIN_SERVER_ERROR, /* HTTP 5xx */
+	XT_LOGIN_UNREACHABLE,  /* no URL answered (refused, no route, DNS, TLS, redirects: net_error) */
+	XT_LOGIN_TIMED_OUT,    /* connected but no answer in time, or too slow (net_error) */
+	XT_LOGIN_SERVER_ERROR, /* HTTP 5xx or 429 */
 	XT_LOGIN_BACKING_OFF,  /* not attempted: waiting after a failure (see retry_after_ms) */
 };
 
@@ -89,6 +95,8 @@ struct xt_login {
 	enum xt_login_outcome previous; /* with XT_LOGIN_BACKING_OFF: the failure being waited out */
 	int http_status;                /* 0 when no answer */
 	int64_t retry_after_ms;         /* with a failure: how long before another attempt is allowed */
+	int net_error;            /* UNREACHABLE / TIMED_OUT: the transfer's error (xt_strerror), else 0 */
+	int server_retry_after_s; /* SERVER_ERROR: the panel's Retry-After (the back-off), else -1 */
 	struct xt_user_info user;
 	struct xt_server_info server;
 	char base[256]; /* the panel URL that answered (credential-free) */
@@ -305,6 +313,12 @@ const char *xt_account_status_name(enum xt_account_status s);
 
 /* The sentence to show the viewer for a login result, with the expiry date in the viewer's time zone
  * and the back-off delay where they apply. Returns the length or -ENOSPC when cut. */
+/* True when a login's net_error says more than "nothing answers" (an untrusted certificate, a
+ * redirect loop, an answer too big...): its sentence is then plat_http_strerror(xt_login_net_http(e)). */
+bool xt_login_net_specific(int net_error);
+/* net_error as a PLAT_HTTP_E* code (XT_EUNTRUSTED and XT_ETLS mapped back). */
+int xt_login_net_http(int net_error);
+
 int xt_login_message(const struct xt_login *l, char *out, size_t cap);
 
 #endif

@@ -9,7 +9,7 @@ Prints "ready" on stdout once every port serves.
 
 Paths:
   /ok                       200 "ok"
-  /login                    200 a player_api login answer
+  /login, /player_api.php   200 a player_api login answer (an active account)
   /loop                     302 to /loop, forever
   /hop/N                    302 to /hop/N-1, /hop/0 answers 200 "ok"
   /to-http                  302 to http://127.0.0.1:P/ok   (served on both ports)
@@ -26,6 +26,13 @@ import sys
 import threading
 import urllib.parse
 import zlib
+
+
+LOGIN = (b'{"user_info":{"username":"demo","password":"demo","message":"","auth":1,"status":"Active",'
+         b'"exp_date":"1999999999","is_trial":"0","active_cons":"0","created_at":"1700000000",'
+         b'"max_connections":"1","allowed_output_formats":["m3u8","ts"]},"server_info":{"url":"127.0.0.1",'
+         b'"port":"80","https_port":"443","server_protocol":"https","timezone":"UTC",'
+         b'"timestamp_now":1700000000,"time_now":"2023-11-14 22:13:20"}}')
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -62,6 +69,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             if path == "/ok":
                 self.send_simple(200, b"ok", {"Content-Type": "text/plain"})
+            elif path == "/player_api.php":
+                self.send_simple(200, LOGIN, {"Content-Type": "application/json"})
             elif path == "/login":
                 self.send_simple(200, b'{"user_info":{"auth":1,"status":"Active"},"server_info":{}}',
                                  {"Content-Type": "application/json"})

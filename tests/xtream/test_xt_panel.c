@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "plat_clock.h"
+#include "plat_http.h"
 #include "test_panel.h"
 #include "xt_url.h"
 #include "xtream.h"
@@ -480,7 +481,7 @@ static void test_failure_shapes(void **state)
 	fault(
 	    p,
 	    "{\"match\":\"action=get_live_streams\",\"kind\":\"stall_after\",\"bytes\":3000,\"seconds\":8}");
-	assert_int_equal(list_error(p, 1000, &v), -ETIMEDOUT);
+	assert_int_equal(list_error(p, 1000, &v), PLAT_HTTP_ESTALLED);
 	assert_true(v.count > 0 && v.count < 320);
 	clear_faults(p);
 
