@@ -255,8 +255,7 @@ static void *worker(void *arg)
 
 static void free_qoe(struct qoe *q)
 {
-	if (q->curl)
-		curl_easy_cleanup(q->curl);
+	plat_http_session_free(q->http);
 	store_close(&q->db);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->wake);
@@ -306,8 +305,8 @@ int qoe_create(const struct qoe_config *cfg, const char *db_path, struct qoe **o
 			if (q->ts[t].gone)
 				q->stats.gone_targets |= 1u << t;
 		qoe_db_total(q, &q->stats.queued);
-		q->curl = curl_easy_init();
-		if (!q->curl)
+		q->http = plat_http_session_new();
+		if (!q->http)
 			rc = -ENOMEM;
 	}
 	if (rc == 0 && pthread_create(&q->thread, NULL, worker, q) != 0)

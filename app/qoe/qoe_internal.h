@@ -4,11 +4,11 @@
 #ifndef QOE_INTERNAL_H
 #define QOE_INTERNAL_H
 
+#include "plat_http.h"
 #include "qoe.h"
 #include "qoe_record.h"
 #include "store.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -77,7 +77,7 @@ struct qoe {
 
 	/* Worker only (created in qoe_create before the thread starts, then used by it alone). */
 	struct store *db;
-	CURL *curl;
+	struct plat_http_session *http; /* the worker's: keeps the connections between batches */
 	struct qoe_target_state ts[QOE_MAX_TARGETS];
 	pthread_t thread;
 };

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The uploader: one POST of one batch to one target with the worker's reused curl handle, and what
+/* The uploader: one POST of one batch to one target (PLAT_HTTP_BEACON on the worker's session), and what
  * the answer means for the rows (QOE.md "Delivery rules"): 2xx delete, 429 wait Retry-After or back
  * off, 5xx and network errors back off with full jitter, 410 stop the target, other 4xx drop. */
 #include "qoe_internal.h"
@@ -16,11 +16,13 @@
 #define MAX_BATCH 256
 
 /* Discards the response body: beacons need only the status. */
-static size_t discard(char *data, size_t size, size_t n, void *user)
+static bool discard(void *user, long status, const char *data, size_t len)
 {
-	(void)data;
 	(void)user;
-	return size * n;
+	(void)status;
+	(void)data;
+	(void)len;
+	return true;
 }
 
 /* The body of rows[0..*n) in the target's format, at most max_body bytes (the first record always
@@ -120,69 +122,45 @@ static void count(struct qoe *q, uint64_t *field, uint64_t n, int status)
 	pthread_mutex_unlock(&q->lock);
 }
 
-/* Maps a curl failure to the errno the stats show. */
-static int curl_errno(CURLcode c)
-{
-	switch (c) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return -EHOSTUNREACH;
-	case CURLE_COULDNT_CONNECT:
-		return -ECONNREFUSED;
-	case CURLE_OPERATION_TIMEDOUT:
-		return -ETIMEDOUT;
-	case CURLE_OUT_OF_MEMORY:
-		return -ENOMEM;
-	default:
-		return -EIO;
-	}
-}
-
 static int post(struct qoe *q, const struct qoe_target_config *t, const char *body, size_t len,
 		uint64_t flush_deadline_ms, long *status, long *retry_after_s)
 {
-	CURL *c = q->curl;
-	struct curl_slist *hdr = NULL;
-	char auth[600];
-	hdr = curl_slist_append(hdr, t->format == QOE_FORMAT_JSON ? "Content-Type: application/json"
-								  : "Content-Type: application/cmcd");
+	char auth[600] = "";
+	const char *headers[4] = { t->format == QOE_FORMAT_JSON ? "Content-Type: application/json"
+								: "Content-Type: application/cmcd",
+				   "Expect:", NULL, NULL };
 	if (t->auth[0]) {
 		snprintf(auth, sizeof(auth), "Authorization: %s", t->auth);
-		hdr = curl_slist_append(hdr, auth);
+		headers[2] = auth;
 	}
-	hdr = curl_slist_append(hdr, "Expect:");
-	long timeout = (long)q->cfg.timeout_ms;
+	uint64_t timeout = q->cfg.timeout_ms;
 	if (flush_deadline_ms) {
 		uint64_t now = plat_clock_mono_ms();
-		long left = flush_deadline_ms > now ? (long)(flush_deadline_ms - now) : 1;
-		if (left < timeout)
+		uint64_t left = flush_deadline_ms > now ? flush_deadline_ms - now : 1;
+		if (!timeout || left < timeout)
 			timeout = left;
 	}
-	curl_easy_reset(c); /* keeps the connection cache: the handle is reused */
-	curl_easy_setopt(c, CURLOPT_URL, t->url);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "Qanat/" QANAT_VERSION);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)q->cfg.connect_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(c, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	CURLcode rc = curl_easy_perform(c);
-	curl_slist_free_all(hdr);
-	*status = 0;
-	*retry_after_s = -1;
-	if (rc != CURLE_OK)
-		return curl_errno(rc);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	curl_off_t ra = -1;
-	if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
-		*retry_after_s = (long)ra;
-	return 0;
+	struct plat_http_request req = {
+		.kind = PLAT_HTTP_BEACON,
+		.method = "POST",
+		.url = t->url,
+		.headers = headers,
+		.body = body,
+		.body_len = len,
+		.keep_post = true, /* a moved sink still gets the batch, not an empty GET */
+		.connect_timeout_ms = q->cfg.connect_timeout_ms,
+		.timeout_ms = (uint32_t)timeout,
+		.on_data = discard,
+		.session = q->http,
+	};
+	struct plat_http_response resp;
+	int rc = plat_http_perform(&req, &resp);
+	*status = resp.status;
+	*retry_after_s = resp.retry_after_s > 0 ? resp.retry_after_s : -1;
+	plat_http_response_free(&resp);
+	if (rc < 0)
+		*status = 0;
+	return rc;
 }
 
 int qoe_send_batch(struct qoe *q, int target, uint64_t flush_deadline_ms)
@@ -240,8 +218,8 @@ int qoe_send_batch(struct qoe *q, int target, uint64_t flush_deadline_ms)
 		ts->backoff_until_ms = now + wait;
 		ts->urgent = true; /* retry as soon as the wait is over */
 		if (rc < 0)
-			plat_log_info("qoe", "%s unreachable (%s): retry in %llu ms", where, strerror(-rc),
-				      (unsigned long long)wait);
+			plat_log_info("qoe", "%s unreachable (%s): retry in %llu ms", where,
+				      plat_http_strerror(rc), (unsigned long long)wait);
 		else
 			plat_log_info("qoe", "%s answered HTTP %ld: retry in %llu ms", where, status,
 				      (unsigned long long)wait);
