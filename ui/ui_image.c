@@ -2,7 +2,7 @@
 /* The image cache behind image widgets and ui_draw_image(): requests never block the UI thread. A
  * request queues a job (newest first, so what is on screen now loads first; the oldest jobs are
  * dropped when the queue is full while scrolling fast); worker threads read the file, or fetch the URL
- * (the app's fetch callback, or curl) through a disk cache capped in bytes, and decode with FFmpeg;
+ * (the app's fetch callback, or plat_http) through a disk cache capped in bytes, and decode with FFmpeg;
  * the UI thread turns results into textures in ui_imgcache_pump(). Textures live in an LRU capped in
  * bytes; textures drawn in the current frame are never evicted.
  *
@@ -14,7 +14,6 @@
 #include "plat_log.h"
 #include "plat_redact.h"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <errno.h>
@@ -85,7 +84,7 @@ struct ui_imgcache {
 	size_t n_results, cap_results;
 	int active;
 	bool stop;
-	_Atomic bool aborting; /* read by the fetch's transfer loop (and curl's progress callback) */
+	_Atomic bool aborting; /* read by the fetch's transfer loop (plat_http's legacy flag) */
 	pthread_t threads[MAX_WORKERS];
 	int n_threads;
 	/* guarded by disk_lock */
@@ -128,70 +127,26 @@ static int read_file(const char *path, uint8_t **data, size_t *len, size_t cap)
 	return rc;
 }
 
-struct membuf {
-	uint8_t *data;
-	size_t len, cap;
-};
-
-static size_t on_body(char *ptr, size_t size, size_t n, void *user)
+/* The built-in fetch for http(s): PLAT_HTTP_IMAGE's limits (time and size), interruptible by
+ * ui_imgcache_destroy() within 100 ms (plat_http checks `aborting` at least that often, even when the
+ * server sends nothing). *data is owned by the caller (free). */
+static int http_fetch(struct ui_imgcache *c, const char *url, uint8_t **data, size_t *len)
 {
-	struct membuf *b = user;
-	size_t add = size * n;
-	if (b->len + add > b->cap)
-		return 0; /* over the cap: abort */
-	uint8_t *nd = realloc(b->data, b->len + add + 1);
-	if (!nd)
-		return 0;
-	b->data = nd;
-	memcpy(b->data + b->len, ptr, add);
-	b->len += add;
-	return add;
-}
-
-static int on_progress(void *user, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
-{
-	struct ui_imgcache *c = user;
-	return atomic_load(&c->aborting) ? 1 : 0;
-}
-
-/* The built-in fetch for http(s): bounded time and size, interruptible by ui_imgcache_destroy()
- * within 100 ms (plat_http_curl_perform checks `aborting` at least that often, even when the
- * server sends nothing). */
-static int curl_fetch(struct ui_imgcache *c, const char *url, uint8_t **data, size_t *len, size_t cap)
-{
-	CURL *h = curl_easy_init();
-	if (!h)
-		return -ENOMEM;
-	struct membuf b = { .cap = cap };
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 20000L);
-	curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "Qanat");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
-	CURLcode e = (CURLcode)plat_http_curl_perform(NULL, h, NULL, 0, &c->aborting);
-	long status = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	if (e != CURLE_OK) {
+	struct plat_http_request req = { .kind = PLAT_HTTP_IMAGE, .url = url, .cancel = &c->aborting };
+	struct plat_http_response resp;
+	int rc = plat_http_perform(&req, &resp); /* failures are logged there, the URL redacted */
+	if (rc == 0 && (resp.status < 200 || resp.status > 299)) {
 		char safe[256];
 		plat_redact_url(url, safe, sizeof(safe));
-		plat_log_info("ui", "image %s: %s (HTTP %ld)", safe, curl_easy_strerror(e), status);
-		free(b.data);
-		return e == CURLE_ABORTED_BY_CALLBACK ? -ECANCELED
-		       : e == CURLE_WRITE_ERROR       ? -EFBIG
-		       : status == 404                ? -ENOENT
-						      : -EIO;
+		plat_log_info("ui", "image %s: HTTP %ld", safe, resp.status);
+		rc = resp.status == 404 || resp.status == 410 ? -ENOENT : -EIO;
 	}
-	*data = b.data;
-	*len = b.len;
+	if (rc < 0) {
+		plat_http_response_free(&resp);
+		return rc;
+	}
+	*data = (uint8_t *)resp.body;
+	*len = resp.body_len;
 	return 0;
 }
 
@@ -315,7 +270,7 @@ static int load(struct ui_imgcache *c, const struct job *j, struct ui_pixels *px
 	} else {
 		bool http = strncmp(j->url, "http://", 7) == 0 || strncmp(j->url, "https://", 8) == 0;
 		rc = c->fetch ? c->fetch(c->fetch_user, j->url, &data, &len, FETCH_CAP)
-		     : http   ? curl_fetch(c, j->url, &data, &len, FETCH_CAP)
+		     : http   ? http_fetch(c, j->url, &data, &len)
 			      : -EPROTONOSUPPORT;
 		if (rc == 0 && len > FETCH_CAP)
 			rc = -EFBIG;
