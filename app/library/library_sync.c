@@ -351,15 +351,19 @@ static int count_list(struct library *l, enum library_kind kind, struct library_
 	return rc;
 }
 
+static void write_sentence(struct library *l, int err, char *out, size_t cap);
+
 /* Replaces the list of st's kind (categories, items, memberships, search rows, the sync record) with
- * st in one transaction; fills the counts and write_seconds of r. */
+ * st in one transaction; fills the counts and write_seconds of r, or r->reason when it fails. */
 static int write_stage(struct library *l, const struct library_stage *st, const char *source,
 		       struct library_list_report *r)
 {
 	uint64_t t0 = plat_clock_mono_us();
 	int rc = store_exec(l->store, "BEGIN IMMEDIATE");
-	if (rc < 0)
+	if (rc < 0) {
+		write_sentence(l, rc, r->reason, sizeof(r->reason));
 		return rc;
+	}
 	struct writer w = { .l = l, .st = st };
 	rc = write_categories(&w);
 	if (rc == 0)
@@ -376,6 +380,8 @@ static int write_stage(struct library *l, const struct library_stage *st, const 
 	if (rc == 0)
 		rc = store_exec(l->store, "COMMIT");
 	if (rc < 0) {
+		write_sentence(l, rc, r->reason,
+			       sizeof(r->reason)); /* before ROLLBACK replaces the message */
 		store_exec(l->store, "ROLLBACK");
 	} else {
 		r->items = counts.items;
@@ -672,11 +678,8 @@ static int settle(struct library *l, struct library_stage *st, int rc, size_t sk
 				 "this box ran out of memory while checking the %s list",
 				 words[st->kind].one);
 	}
-	if (rc == 0) {
+	if (rc == 0)
 		rc = write_stage(l, st, source, r);
-		if (rc < 0)
-			write_sentence(l, rc, r->reason, sizeof(r->reason));
-	}
 	if (rc < 0)
 		report_kept(r, st->kind, rc);
 	else
