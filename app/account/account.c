@@ -173,17 +173,20 @@ static int api_call(struct account *a, const char *method, const char *path, con
 		snprintf(idem, sizeof(idem), "Idempotency-Key: %s", idempotency_key);
 		headers[2] = idem;
 	}
-	struct plat_http_request req = { .method = method,
+	/* PLAT_HTTP_OPERATOR's limits (20 s, 1 MiB); the configured timeout overrides the deadline */
+	struct plat_http_request req = { .kind = PLAT_HTTP_OPERATOR,
+					 .method = method,
 					 .url = url,
 					 .headers = headers,
 					 .body = body,
 					 .body_len = body ? strlen(body) : 0,
-					 .timeout_ms = a->cfg.timeout_ms ? a->cfg.timeout_ms : 10000,
-					 .max_body = 256 * 1024,
+					 .timeout_ms = a->cfg.timeout_ms,
 					 .token = a->cfg.cancel };
-	int rc = plat_http_perform(&req, resp);
+	int rc = plat_http_perform(&req, resp); /* failures logged there, the URL redacted */
 	if (rc == 0 && resp->status >= 500) {
-		plat_log_warn("account", "%s %s: HTTP %ld", method, url, resp->status);
+		char safe[700];
+		plat_redact_url(url, safe, sizeof(safe));
+		plat_log_warn("account", "%s %s: HTTP %ld", method, safe, resp->status);
 		rc = -EIO;
 	}
 	if (rc < 0)
@@ -220,9 +223,9 @@ static void idempotency_done(struct account *a, const char *request)
 	query(a, "DELETE FROM account_idempotency WHERE request = :t1 RETURNING 1", 0, 0, request, NULL);
 }
 
-static json_t *parse_body(const struct plat_http_response *resp)
+static json_t *parse_body(const char *body, size_t len)
 {
-	return resp->body ? json_loadb(resp->body, resp->body_len, 0, NULL) : NULL;
+	return body && len ? json_loadb(body, len, 0, NULL) : NULL;
 }
 
 static enum account_severity severity_from_text(const char *s)
@@ -243,18 +246,55 @@ static int64_t json_time(json_t *v)
 	return 0;
 }
 
-static int store_message(struct account *a, json_t *m)
+/* One message object; false for one without an id (it cannot be marked seen: skipped). */
+static bool message_from_json(json_t *m, struct account_message *out)
 {
+	memset(out, 0, sizeof(*out));
+	json_t *idv = json_object_get(m, "id");
+	if (json_is_integer(idv))
+		snprintf(out->id, sizeof(out->id), "%lld", (long long)json_integer_value(idv));
+	else if (json_is_string(idv) && json_string_value(idv)[0])
+		snprintf(out->id, sizeof(out->id), "%s", json_string_value(idv));
+	else
+		return false;
 	const char *title = json_string_value(json_object_get(m, "title"));
 	const char *body = json_string_value(json_object_get(m, "body"));
-	json_t *idv = json_object_get(m, "id");
-	char id[64];
-	if (json_is_integer(idv))
-		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(idv));
-	else if (json_is_string(idv))
-		snprintf(id, sizeof(id), "%s", json_string_value(idv));
-	else
-		return 0; /* a message without an id cannot be marked seen: skip it */
+	snprintf(out->title, sizeof(out->title), "%s", title ? title : "");
+	snprintf(out->body, sizeof(out->body), "%s", body ? body : "");
+	out->severity = severity_from_text(json_string_value(json_object_get(m, "severity")));
+	out->starts_at = json_time(json_object_get(m, "starts_at"));
+	out->ends_at = json_time(json_object_get(m, "ends_at"));
+	return true;
+}
+
+int account_messages_decode(long status, const char *body, size_t len,
+			    int (*each)(void *ud, const struct account_message *m), void *ud)
+{
+	json_t *list = status == 200 ? parse_body(body, len) : NULL;
+	if (!json_is_array(list)) {
+		json_decref(list);
+		return -EPROTO;
+	}
+	int added = 0, rc = 0;
+	size_t i;
+	json_t *m;
+	json_array_foreach(list, i, m)
+	{
+		struct account_message msg;
+		if (!message_from_json(m, &msg))
+			continue;
+		rc = each ? each(ud, &msg) : 1;
+		if (rc < 0)
+			break;
+		added += rc;
+	}
+	json_decref(list);
+	return rc < 0 ? rc : added;
+}
+
+static int store_message(void *ud, const struct account_message *m)
+{
+	struct account *a = ud;
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(
 	    store_db(a->store),
@@ -264,13 +304,12 @@ static int store_message(struct account *a, json_t *m)
 	    " starts_at = excluded.starts_at, ends_at = excluded.ends_at",
 	    -1, &st, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, title ? title : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, body ? body : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4,
-				 severity_from_text(json_string_value(json_object_get(m, "severity"))));
-		sqlite3_bind_int64(st, 5, json_time(json_object_get(m, "starts_at")));
-		sqlite3_bind_int64(st, 6, json_time(json_object_get(m, "ends_at")));
+		sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, m->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, m->body, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, m->severity);
+		sqlite3_bind_int64(st, 5, m->starts_at);
+		sqlite3_bind_int64(st, 6, m->ends_at);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -288,29 +327,14 @@ int account_messages_fetch(struct account *a, int64_t now)
 	int rc = api_call(a, "GET", path, NULL, NULL, &resp);
 	if (rc < 0)
 		return rc;
-	json_t *list = resp.status == 200 ? parse_body(&resp) : NULL;
+	rc = account_messages_decode(resp.status, resp.body, resp.body_len, store_message, a);
 	plat_http_response_free(&resp);
-	if (!json_is_array(list)) {
-		json_decref(list);
-		return -EPROTO;
-	}
-	int added = 0;
-	size_t i;
-	json_t *m;
-	json_array_foreach(list, i, m)
-	{
-		rc = store_message(a, m);
-		if (rc < 0)
-			break;
-		added += rc;
-	}
-	json_decref(list);
 	if (rc >= 0)
 		query(a,
 		      "INSERT OR REPLACE INTO account_meta(key, value) VALUES ('messages_since', :i1) "
 		      "RETURNING 1",
 		      now, 0, NULL, NULL);
-	return rc < 0 ? rc : added;
+	return rc;
 }
 
 int account_messages_next(struct account *a, int64_t now, struct account_message *out)
@@ -410,12 +434,25 @@ int account_voucher_redeem(struct account *a, const char *code, const char *plan
 	if (rc < 0)
 		return rc; /* the key stays: a retry is the same request */
 	idempotency_done(a, request);
-	json_t *answer = parse_body(&resp);
-	switch (resp.status) {
-	case 200:
+	account_voucher_decode(resp.status, resp.body, resp.body_len, resp.retry_after_s, out);
+	if (out->result == ACCOUNT_VOUCHER_REFUSED)
+		plat_log_warn("account", "voucher: HTTP %ld", resp.status);
+	plat_http_response_free(&resp);
+	return 0;
+}
+
+void account_voucher_decode(long status, const char *body, size_t len, int retry_after_s,
+			    struct account_voucher_outcome *out)
+{
+	*out = (struct account_voucher_outcome){ .result = ACCOUNT_VOUCHER_REFUSED, .retry_after_s = -1 };
+	switch (status) {
+	case 200: {
+		json_t *answer = parse_body(body, len);
 		out->result = ACCOUNT_VOUCHER_APPLIED;
 		out->exp_date = json_time(json_object_get(answer, "exp_date"));
+		json_decref(answer);
 		break;
+	}
 	case 404:
 		out->result = ACCOUNT_VOUCHER_UNKNOWN;
 		break;
@@ -427,15 +464,11 @@ int account_voucher_redeem(struct account *a, const char *code, const char *plan
 		break;
 	case 429:
 		out->result = ACCOUNT_VOUCHER_TOO_MANY;
-		out->retry_after_s = resp.retry_after_s;
+		out->retry_after_s = retry_after_s;
 		break;
 	default:
-		plat_log_warn("account", "voucher: HTTP %ld", resp.status);
 		break;
 	}
-	json_decref(answer);
-	plat_http_response_free(&resp);
-	return 0;
 }
 
 void account_diagnostics_redact(json_t *d, const char *password)
@@ -503,20 +536,25 @@ int account_support_ticket(struct account *a, const char *category, const char *
 	if (rc < 0)
 		return rc;
 	idempotency_done(a, request);
-	json_t *answer = parse_body(&resp);
-	if (resp.status == 201 || resp.status == 200) {
-		json_t *id = json_object_get(answer, "ticket_id");
-		if (json_is_integer(id))
-			snprintf(out->ticket_id, sizeof(out->ticket_id), "%lld",
-				 (long long)json_integer_value(id));
-		else
-			snprintf(out->ticket_id, sizeof(out->ticket_id), "%s",
-				 json_string_value(id) ? json_string_value(id) : "");
-		out->eta_minutes = (int)json_time(json_object_get(answer, "eta_minutes"));
-	} else {
-		rc = resp.status == 413 ? -EMSGSIZE : -EPROTO;
-	}
-	json_decref(answer);
+	rc = account_ticket_decode(resp.status, resp.body, resp.body_len, out);
 	plat_http_response_free(&resp);
 	return rc;
+}
+
+int account_ticket_decode(long status, const char *body, size_t len, struct account_ticket *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (status != 201 && status != 200)
+		return status == 413 ? -EMSGSIZE : -EPROTO;
+	json_t *answer = parse_body(body, len);
+	json_t *id = json_object_get(answer, "ticket_id");
+	if (json_is_integer(id))
+		snprintf(out->ticket_id, sizeof(out->ticket_id), "%lld", (long long)json_integer_value(id));
+	else
+		snprintf(out->ticket_id, sizeof(out->ticket_id), "%s",
+			 json_string_value(id) ? json_string_value(id) : "");
+	int64_t eta = json_time(json_object_get(answer, "eta_minutes"));
+	out->eta_minutes = eta < 0 ? 0 : eta > INT32_MAX ? INT32_MAX : (int)eta;
+	json_decref(answer);
+	return 0;
 }

@@ -37,7 +37,7 @@ struct account_config {
 	char renewal_page[512]; /* template with {username}, "" for none */
 	char username[128];
 	char password[128];
-	uint32_t timeout_ms; /* 0: 10000 */
+	uint32_t timeout_ms; /* 0: PLAT_HTTP_OPERATOR's deadline (20 s) */
 	/* Borrowed, may be NULL: fired, it stops an operator API call at once (-ECANCELED). */
 	struct plat_cancel *cancel;
 };
@@ -87,6 +87,13 @@ int account_messages_fetch(struct account *a, int64_t now);
  * Returns 1 with *out filled, 0 when there is none, or a negative errno. */
 int account_messages_next(struct account *a, int64_t now, struct account_message *out);
 
+/* The operator's answer to GET /messages, decoded without any I/O (the fuzz target's entry): each
+ * message with an id goes to each(ud, m) (borrowed for the call; return 1 counted, 0 not, negative
+ * to stop with that error; NULL counts them). Returns how many were counted, or -EPROTO when the
+ * answer is not a 200 with a JSON array. */
+int account_messages_decode(long status, const char *body, size_t len,
+			    int (*each)(void *ud, const struct account_message *m), void *ud);
+
 /* Records that the viewer saw (info/warning) or dismissed (critical) message id. */
 int account_messages_dismiss(struct account *a, const char *id);
 
@@ -130,6 +137,10 @@ int account_voucher_redeem(struct account *a, const char *code, const char *plan
 /* A sentence for the viewer. */
 const char *account_voucher_text(enum account_voucher_result r);
 
+/* The operator's answer to a redeem (HTTP status, body, its Retry-After or -1) as an outcome; pure. */
+void account_voucher_decode(long status, const char *body, size_t len, int retry_after_s,
+			    struct account_voucher_outcome *out);
+
 /* Support ------------------------------------------------------------------------------------------ */
 
 struct account_ticket {
@@ -143,6 +154,9 @@ struct account_ticket {
  * operator refused the report as too big (413), -ENOTSUP without an API, or a negative errno. */
 int account_support_ticket(struct account *a, const char *category, const char *message, json_t *diagnostics,
 			   struct account_ticket *out);
+
+/* The operator's answer to a ticket as *out; pure. Returns 0, -EMSGSIZE for 413, -EPROTO otherwise. */
+int account_ticket_decode(long status, const char *body, size_t len, struct account_ticket *out);
 
 /* Redacts a diagnostics object in place (see account_support_ticket). Exposed for the diagnostics
  * view and for tests. */
