@@ -636,6 +636,8 @@ static void download_sentence(enum library_kind k, bool items_step, const struct
 			 grouped(stats->bytes, n, sizeof(n)));
 	else if (err == -ENODATA)
 		snprintf(out, cap, "the panel sent an empty answer instead of %s", what);
+	else if (err == -ENOMSG && detail && detail[0]) /* the client's refusal: xt_jscan_refusal() */
+		snprintf(out, cap, "the panel answered an error instead of %s: %s", what, detail);
 	else if (err == -EBADMSG && stats->bytes > 0 && detail && detail[0])
 		snprintf(out, cap, "the panel did not answer %s with a list: %s", what, detail);
 	else if (err == -ENOMEM)
@@ -669,8 +671,11 @@ static void report_kept(struct library_list_report *r, enum library_kind k, int 
 static int settle(struct library *l, struct library_stage *st, int rc, size_t skipped, size_t cat_skipped,
 		  const struct library_sync_opts *o, const char *source, struct library_list_report *r)
 {
-	if (rc == 0 && plat_cancel_fired(o->cancel))
+	if (rc == 0 && plat_cancel_fired(o->cancel)) {
 		rc = -ECANCELED; /* fired after the last byte: still not written */
+		snprintf(r->reason, sizeof(r->reason), "the sync was cancelled before the %s list was stored",
+			 words[st->kind].one);
+	}
 	if (rc == 0) {
 		rc = check_stage(st, skipped, cat_skipped, o->accept_smaller, r);
 		if (rc == -ENOMEM)
