@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Entry point: parses the global options and dispatches to a sub-command or the 10-foot UI. */
 #include "app_commands.h"
+#include "app_provision.h"
 #include "app_ui.h"
 #include "i18n.h"
+#include "plat_http.h"
 #include "plat_log.h"
 #include "qanat_config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct app_cmd commands[] = {
@@ -74,10 +78,42 @@ static bool take_flag(int *argc, char **argv, const char *flag)
 	return false;
 }
 
+/* The operator's CA bundle (operator.json "ca_file", OPERATOR.md) for every HTTPS request of the UI
+ * and of the sub-commands, set while the process still has one thread (plat_http.h). The file is
+ * the one the UI reads again for the rest of its settings (--operator FILE, else QANAT_OPERATOR,
+ * else /etc/qanat/operator.json); its other errors are the UI's to report. */
+static void apply_operator_ca(int argc, char **argv)
+{
+	const char *path = NULL;
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--operator") == 0)
+			path = argv[i + 1];
+	if (!path)
+		path = getenv("QANAT_OPERATOR");
+	if (!path)
+		path = "/etc/qanat/operator.json";
+	struct app_provision *prov = malloc(sizeof(*prov));
+	char err[256];
+	if (prov && app_provision_load(path, prov, err, sizeof(err)) == 0 && prov->ca_file[0]) {
+		int rc = plat_http_set_ca_file(prov->ca_file);
+		if (rc < 0)
+			fprintf(stderr,
+				"qanat: operator.json: ca_file %s %s; only the system's certificates are "
+				"trusted\n",
+				prov->ca_file, rc == -ENOENT ? "cannot be read" : "holds no PEM certificate");
+	}
+	free(prov);
+}
+
 int main(int argc, char **argv)
 {
 	i18n_init(); /* before any thread: gettext's locale (app/i18n) */
 	plat_log_init();
+	if (plat_http_global_init() < 0) {
+		fprintf(stderr, "qanat: libcurl could not be initialised\n");
+		return 1;
+	}
+	apply_operator_ca(argc, argv);
 	if (take_flag(&argc, argv, "--help") || take_flag(&argc, argv, "-h")) {
 		usage(stdout);
 		return 0;

@@ -3,9 +3,11 @@
  * through the real client, decoded and printed as text or, with --json, one JSON object (lists are
  * written item by item, so a 100k list prints in constant memory). Several --server options are
  * tried in order (failover). The url action prints a stream URL, credentials included: it is meant
- * for `qanat play`. */
+ * for `qanat play`. HTTPS trusts the system store plus operator.json's ca_file (set by main.c), or
+ * the bundle given with --ca-file FILE. */
 #include "app_commands.h"
 
+#include "plat_http.h"
 #include "plat_log.h"
 #include "xt_url.h"
 #include "xtream.h"
@@ -47,6 +49,14 @@ static int parse_common(int argc, char **argv, struct api_args *a, const char *c
 			a->pass = argv[++i];
 		} else if (strcmp(arg, "--timeout") == 0 && has_value) {
 			a->timeout_ms = strtol(argv[++i], NULL, 10) * 1000;
+		} else if (strcmp(arg, "--ca-file") == 0 && has_value) {
+			const char *file = argv[++i];
+			int rc = plat_http_set_ca_file(file); /* single-threaded here: plat_http.h */
+			if (rc < 0) {
+				fprintf(stderr, "qanat: %s: --ca-file %s: %s\n", cmd, file,
+					rc == -ENOENT ? "cannot be read" : "holds no PEM certificate");
+				return -EINVAL;
+			}
 		} else if (a->rest_count < 32) {
 			rest[a->rest_count++] = argv[i];
 		}
@@ -482,7 +492,8 @@ static void usage_api(void)
 {
 	fprintf(stderr,
 		"qanat: api: ACTION is one of: login, categories live|vod|series, streams live|vod|series "
-		"[CATEGORY], vod-info ID, series-info ID, short-epg ID [LIMIT], epg-table ID, url ...\n");
+		"[CATEGORY], vod-info ID, series-info ID, short-epg ID [LIMIT], epg-table ID, url ...\n"
+		"  [--timeout S] [--ca-file FILE: a PEM bundle trusted besides the system store]\n");
 }
 
 int app_cmd_api(int argc, char **argv, bool json)
