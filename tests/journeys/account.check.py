@@ -8,6 +8,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tr import T, match_plural  # noqa: E402
+
 out = sys.argv[1]
 
 
@@ -27,15 +30,25 @@ def focus(name):
     return state(name).get("focused") or {}
 
 
+def expires(label):
+    """(date, days left) from the account's "Expires: DATE (N days left)" row, else None."""
+    head = T("Expires") + ": "
+    if not label.startswith(head):
+        return None
+    r = match_plural("%s (%d day left)", "%s (%d days left)", label[len(head):])
+    if not r or not re.fullmatch(r"\d{4}-\d\d-\d\d", r[1][0]):
+        return None
+    return datetime.date.fromisoformat(r[1][0]), r[0]
+
+
 acc = state("account")
-if acc["screen"] != "account" or focus("account").get("label") != "Renew (QR code)":
+if acc["screen"] != "account" or focus("account").get("label") != T("Renew (QR code)"):
     fail("the Account tile should open the account screen on Renew, got %r on %r" % (focus("account"), acc["screen"]))
 
-m = re.match(r"Expires: (\d{4}-\d\d-\d\d) \((\d+) days? left\)$", focus("expires").get("label", ""))
+m = expires(focus("expires").get("label", ""))
 if not m:
     fail("the account should show the expiry date and the days left, got %r" % focus("expires"))
-before = datetime.date.fromisoformat(m.group(1))
-days = int(m.group(2))
+before, days = m
 if not 360 <= days <= 366:
     fail("demo's subscription runs a year from the panel's start, got %d days" % days)
 
@@ -52,7 +65,7 @@ if qm.group(2) != server + "/renew?u=demo" or int(qm.group(1)) < 21:
 ren = state("renewed")
 rt = ren.get("toast") or ""
 rm = re.search(r"(\d{4}-\d\d-\d\d)", rt)
-if ren["screen"] != "renew" or not rt.startswith("Thank you!") or not rm:
+if ren["screen"] != "renew" or not rt.startswith(T("Thank you! Your subscription now runs until")) or not rm:
     fail("with the QR on screen the box should notice the renewal paid elsewhere and confirm it, got toast %r on %r"
          % (rt, ren["screen"]))
 renewed = datetime.date.fromisoformat(rm.group(1))
@@ -66,19 +79,19 @@ if state("voucher")["screen"] != "voucher":
 red = state("redeemed")
 toast = red.get("toast") or ""
 tm = re.search(r"(\d{4}-\d\d-\d\d)", toast)
-if not toast.startswith("Voucher applied") or not tm:
+if not toast.startswith(T("Voucher applied: your subscription has been extended.")) or not tm:
     fail("VALID-30 should be applied with the new expiry date, toast %r" % toast)
 after_toast = datetime.date.fromisoformat(tm.group(1))
 
-m2 = re.match(r"Expires: (\d{4}-\d\d-\d\d) \((\d+) days? left\)$", focus("expires_after").get("label", ""))
+m2 = expires(focus("expires_after").get("label", ""))
 if not m2:
     fail("back on the account, the expiry row should show, got %r" % focus("expires_after"))
-after = datetime.date.fromisoformat(m2.group(1))
+after, days_after = m2
 # days left are whole days to the expiry instant: the box's clock moves on during the run (pinned
 # to the minute it started, then virtual time), so the count may have rolled over once since the
 # first reading (the panel sets the expiry from its own real clock)
-if after != after_toast or (after - renewed).days != 30 or int(m2.group(2)) not in (days + 36, days + 37):
+if after != after_toast or (after - renewed).days != 30 or days_after not in (days + 36, days + 37):
     fail("the voucher should move the expiry 30 days on: renewed %s, after %s (%s days, was %d), toast %s"
-         % (renewed, after, m2.group(2), days, after_toast))
+         % (renewed, after, days_after, days, after_toast))
 print("account: expiry %s -> renewed %s -> voucher %s (%d -> %s days), QR %s"
-      % (before, renewed, after, days, m2.group(2), qm.group(2)))
+      % (before, renewed, after, days, days_after, qm.group(2)))

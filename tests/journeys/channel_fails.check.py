@@ -5,6 +5,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tr import T  # noqa: E402
+
 out = sys.argv[1]
 
 
@@ -28,7 +31,7 @@ if f["screen"] != "player" or p.get("id") != 3:
 if p.get("state") != "failed" or p.get("http_status") != 404:
     fail("channel 3 should have failed with HTTP 404, state %r http %r" % (p.get("state"), p.get("http_status")))
 msg = ui.get("message", "")
-if "not available" not in msg or "404" not in msg:
+if not msg.startswith(T("This channel is not available")) or "404" not in msg:
     fail("the screen should say the channel is not available (HTTP 404), shows %r" % msg)
 if not ui.get("info_bar") or ui.get("number") != 3:
     fail("the info bar should stay up with the failed channel's number, got %r" % ui)

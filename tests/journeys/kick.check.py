@@ -7,6 +7,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tr import T  # noqa: E402
+
 out = sys.argv[1]
 
 
@@ -35,7 +38,7 @@ for name in ("kicked", "kicked_later"):
     k = state(name)
     ui = k.get("player_ui") or {}
     msg = ui.get("message", "")
-    if k["screen"] != "player" or not ui.get("kicked") or "Another device is using your subscription" not in msg:
+    if k["screen"] != "player" or not ui.get("kicked") or T("Another device is using your subscription") not in msg:
         fail("%s: the box should say another device uses the subscription, shows %r (player_ui %r)" % (name, msg, ui))
     if (k.get("playing") or {}).get("state") not in ("idle", None):
         fail("%s: the box should have stopped playing, state %r" % (name, k["playing"].get("state")))

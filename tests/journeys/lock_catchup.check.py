@@ -9,6 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lock_common import fail_with, playing, prompt_open, state  # noqa: E402
+from tr import T  # noqa: E402
 
 out = sys.argv[1]
 fail = fail_with("lock_catchup")
@@ -19,7 +20,7 @@ def st(name):
     return state(out, name)
 
 
-if st("pin_saved").get("toast") != "PIN saved.":
+if st("pin_saved").get("toast") != T("PIN saved."):
     fail("Settings should save the PIN, toast %r" % st("pin_saved").get("toast"))
 
 past_state = st("past")
@@ -32,7 +33,7 @@ if not prog or prog["stop"] > now:
     fail("LEFT should focus a past programme of channel %d, got %r (now %d)" % (LOCKED_ID, prog, now))
 if not prog.get("catchup"):
     fail("the past programme of the locked archive channel should offer catch-up, got %r" % prog)
-if prog.get("title") != "Locked":
+if prog.get("title") != T("Locked"):
     fail("the locked channel's programme title should be hidden, got %r" % prog.get("title"))
 
 for name in ("prompt", "prompt_again"):

@@ -8,6 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lock_common import fail_with, playing, prompt_open, state  # noqa: E402
+from tr import T  # noqa: E402
 
 out = sys.argv[1]
 fail = fail_with("lock_continue")
@@ -24,7 +25,7 @@ def vod(s):
     return p if p and p.get("kind") == "vod" else None
 
 
-if st("pin_saved").get("toast") != "PIN saved.":
+if st("pin_saved").get("toast") != T("PIN saved."):
     fail("Settings should save the PIN, toast %r" % st("pin_saved").get("toast"))
 res = st("results")
 label = (res.get("focused") or {}).get("label", "")
@@ -36,9 +37,9 @@ wp = vod(w)
 if w["screen"] != "player" or not wp or wp.get("name") != MOVIE or wp.get("position_ms", 0) < 2000:
     fail("the locked movie should play while unlocked, got %r on %r" % (wp, w["screen"]))
 stopped_at = wp["position_ms"]
-if not (st("left").get("focused") or {}).get("label", "").startswith("Resume from"):
+if not (st("left").get("focused") or {}).get("label", "").startswith(T("Resume from")):
     fail("stopping part-way should leave a resume point, details focus %r" % st("left").get("focused"))
-if st("relocked").get("toast") != "Locked again":
+if st("relocked").get("toast") != T("Locked again"):
     fail("red in Live TV should lock again, toast %r (screen %r, home focus was %r)"
          % (st("relocked").get("toast"), st("relocked")["screen"], st("home_back").get("focused")))
 
@@ -46,7 +47,7 @@ c = st("continue")
 cf = c.get("focused") or {}
 if c["screen"] != "continue":
     fail("the Continue watching tile should open its screen, got %r" % c["screen"])
-if not cf.get("label", "").startswith("Locked @ ") or MOVIE in cf.get("label", ""):
+if not cf.get("label", "").startswith(T("Locked") + " @ ") or MOVIE in cf.get("label", ""):
     fail("Continue watching should list the locked movie first without its name, got %r" % cf)
 if vod(c):
     fail("nothing should play on Continue watching yet, got %r" % vod(c))

@@ -7,11 +7,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lock_common import fail_with, playing, prompt_open, state  # noqa: E402
+from tr import T  # noqa: E402
 
 out = sys.argv[1]
 fail = fail_with("lock_list")
 
-if state(out, "pin_saved").get("toast") != "PIN saved.":
+if state(out, "pin_saved").get("toast") != T("PIN saved."):
     fail("Settings should save the PIN 1234, toast %r (row %r)"
          % (state(out, "pin_saved").get("toast"), (state(out, "settings_pin").get("focused") or {}).get("label")))
 locked = state(out, "locked").get("live") or {}
@@ -22,7 +23,7 @@ if not prompt_open(p) or playing(p):
     fail("OK on the locked category should ask for the PIN and play nothing, got %r playing %r"
          % (p["screen"], playing(p)))
 w = state(out, "wrong")
-if not prompt_open(w) or w.get("pin_message") not in (None, "Wrong PIN") or playing(w):
+if not prompt_open(w) or w.get("pin_message") not in (None, T("Wrong PIN")) or playing(w):
     fail("a wrong PIN should keep the prompt and play nothing, got %r %r" % (w["screen"], playing(w)))
 u = state(out, "unlocked")
 lv = u.get("live") or {}

@@ -6,10 +6,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lock_common import LockChecks, fail_with, playing, state  # noqa: E402
+from tr import T  # noqa: E402
 
 out = sys.argv[1]
 fail = fail_with("lock_number")
-if state(out, "pin_saved").get("toast") != "PIN saved.":
+if state(out, "pin_saved").get("toast") != T("PIN saved."):
     fail("Settings should save the PIN, toast %r" % state(out, "pin_saved").get("toast"))
 
 

@@ -6,10 +6,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lock_common import LOCKED, LockChecks, fail_with, playing, state  # noqa: E402
+from tr import T  # noqa: E402
 
 out = sys.argv[1]
 fail = fail_with("lock_recall")
-if state(out, "pin_saved").get("toast") != "PIN saved.":
+if state(out, "pin_saved").get("toast") != T("PIN saved."):
     fail("Settings should save the PIN, toast %r" % state(out, "pin_saved").get("toast"))
 
 
@@ -22,7 +23,7 @@ if not first or first.get("id") not in LOCKED:
 second = playing(st("second"))
 if not second or second.get("id") in LOCKED:
     fail("then an open channel should play, got %r" % second)
-if st("relocked").get("toast") != "Locked again":
+if st("relocked").get("toast") != T("Locked again"):
     fail("red should lock again, toast %r" % st("relocked").get("toast"))
 if st("home")["screen"] != "home":
     fail("BACK should reach home, got %r" % st("home")["screen"])

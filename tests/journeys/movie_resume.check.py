@@ -6,6 +6,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tr import T  # noqa: E402
+
 out = sys.argv[1]
 
 
@@ -41,7 +44,7 @@ title = f["label"]
 details = state("details")
 if details["screen"] != "movie":
     fail("OK on a poster should open the movie's details, got %r" % details["screen"])
-if (details.get("focused") or {}).get("label") != "Play":
+if (details.get("focused") or {}).get("label") != T("Play"):
     fail("a movie never watched should offer Play first, got %r" % details.get("focused"))
 
 playing = state("playing")
@@ -56,7 +59,7 @@ stopped_at = p["position_ms"]
 
 left = state("left")
 lf = left.get("focused") or {}
-m = re.match(r"Resume from (\d+(:\d\d)+)$", lf.get("label", ""))
+m = re.match(re.escape(T("Resume from")) + r" (\d+(:\d\d)+)$", lf.get("label", ""))
 if left["screen"] != "movie" or not m:
     fail("back from the player, the details should offer 'Resume from ...' first, got %r on %r"
          % (lf, left["screen"]))

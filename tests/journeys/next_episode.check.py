@@ -5,6 +5,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tr import T  # noqa: E402
+
 out = sys.argv[1]
 
 
@@ -27,7 +30,7 @@ show = series["focused"]["label"]
 
 eps = state("episodes")
 ef = eps.get("focused") or {}
-if eps["screen"] != "episodes" or ef.get("id") != "episodes" or not ef.get("label", "").startswith("E1 "):
+if eps["screen"] != "episodes" or ef.get("id") != "episodes" or not ef.get("label", "").startswith(T("E") + "1 "):
     fail("OK on %r should list its episodes with E1 focused, got %r on %r" % (show, ef, eps["screen"]))
 
 playing = state("playing")
@@ -40,7 +43,7 @@ first = p["episode_id"]
 
 offer = state("offer")
 of = offer.get("focused") or {}
-if of.get("label") != "Play next":
+if of.get("label") != T("Play next"):
     fail("at the end of E1 the next episode should be offered, focus %r on %r (playing %r)"
          % (of, offer["screen"], offer.get("playing")))
 

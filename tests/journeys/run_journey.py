@@ -3,7 +3,12 @@
 """Runs one headless journey: the local panel, qanat driven by NAME.script, then NAME.check.py.
 
 Usage: run_journey.py --qanat BIN --panel tests/panel/run --script NAME.script --out DIR
-                      [--check NAME.check.py] [--clock EPOCH|now] [--size WxH]
+                      [--check NAME.check.py] [--clock EPOCH|now] [--size WxH] [--lang LANG]
+
+--lang runs the journey in that UI language (qanat --lang LANG): the screens are mirrored in a
+right-to-left language, so `key left` and `key right` of the script swap (a script says where the
+viewer goes in reading order); the check gets QANAT_JOURNEY_LANG and QANAT_LOCALE_DIR (the built
+catalogues) and compares with the catalogue's translations (tr.py).
 
 The first comment lines of a script may carry directives for this runner:
   # panel: --flavor xui --scenario NAME      arguments for tests/panel/run (default: none)
@@ -49,6 +54,20 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+RTL = {"ar", "he", "fa", "ur"}
+
+
+def mirror_keys(text):
+    """Swaps `key left` and `key right` lines: on a mirrored screen the next item is to the left."""
+    swap = {"left": "right", "right": "left"}
+    return re.sub(r"(?m)^(\s*key\s+)(left|right)\b", lambda m: m.group(1) + swap[m.group(2)], text)
+
+
+def locale_dir(qanat):
+    """The catalogues the build compiled beside the binary (BUILD/locale, qanat in BUILD/app)."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(qanat))), "locale")
 
 
 def directives(text):
@@ -178,6 +197,7 @@ def main():
     ap.add_argument("--clock", default="now")
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--timeout", type=float, default=420)
+    ap.add_argument("--lang", default="")
     a = ap.parse_args()
 
     check = a.check or re.sub(r"\.script$", ".check.py", a.script)
@@ -185,6 +205,8 @@ def main():
         raise SystemExit("run_journey: no check %s" % check)
     text = open(a.script, encoding="utf-8").read()
     d = directives(text)
+    if a.lang and a.lang in RTL:
+        text = mirror_keys(text)
 
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
@@ -217,6 +239,8 @@ def main():
         if d["login"]:
             cmd += ["--server", panel.url, "--user", d["login"][0], "--pass", d["login"][1]]
         cmd += d["args"]
+        if a.lang:
+            cmd += ["--lang", a.lang]
         env = dict(os.environ, HOME=home, XDG_DATA_HOME=os.path.join(home, "data"),
                    XDG_CACHE_HOME=os.path.join(home, "cache"), XDG_CONFIG_HOME=os.path.join(home, "config"),
                    SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", TZ="UTC", SERVER=panel.url)
@@ -244,7 +268,8 @@ def main():
         with open(os.path.join(a.out, "qanat.log"), "rb") as f:
             sys.stderr.write(f.read()[-4000:].decode("utf-8", "replace"))
         return 1
-    env = dict(os.environ, SERVER=journal["server"])
+    env = dict(os.environ, SERVER=journal["server"], QANAT_JOURNEY_LANG=a.lang or "en",
+               QANAT_LOCALE_DIR=locale_dir(a.qanat))
     r = subprocess.run([sys.executable, check, a.out], env=env)
     if r.returncode != 0:
         sys.stderr.write("run_journey: %s failed (snapshots and states in %s)\n" % (os.path.basename(check), a.out))

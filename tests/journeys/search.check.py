@@ -6,6 +6,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tr import T  # noqa: E402
+
 out = sys.argv[1]
 
 
@@ -31,15 +34,15 @@ if (typed.get("focused") or {}).get("text") != "news":
 
 res = state("results")
 rf = res.get("focused") or {}
-if rf.get("id") != "results" or not rf.get("label", "").startswith("Channel: "):
+if rf.get("id") != "results" or not rf.get("label", "").startswith(T("Channel") + ": "):
     fail("Done should move to the results, channels first, got %r" % rf)
 if "news" not in rf["label"].lower():
     fail("the first channel found for 'news' should have news in its name, got %r" % rf["label"])
-channel = rf["label"][len("Channel: "):]
+channel = rf["label"][len(T("Channel") + ": "):]
 
 prog = state("programme")
 pf = prog.get("focused") or {}
-if not pf.get("label", "").startswith("Programme: ") or "news" not in pf["label"].lower():
+if not pf.get("label", "").startswith(T("Programme") + ": ") or "news" not in pf["label"].lower():
     fail("below the ten channels the guide's programmes for 'news' should follow, got %r" % pf)
 
 play = state("playing")
@@ -53,7 +56,7 @@ if back["screen"] != "search" or (back.get("focused") or {}).get("id") != "resul
 
 ar = state("arabic")
 af = ar.get("focused") or {}
-if af.get("id") != "results" or not af.get("label", "").startswith("Movie: ") or "فيلم" not in af["label"]:
+if af.get("id") != "results" or not af.get("label", "").startswith(T("Movie") + ": ") or "فيلم" not in af["label"]:
     fail("searching 'فيلم 8' should find the Arabic movie, got %r (typed %r)"
          % (af, state("arabic_typed").get("focused")))
 opened = state("opened")

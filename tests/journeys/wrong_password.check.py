@@ -6,6 +6,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tr import T  # noqa: E402
+
 out = sys.argv[1]
 
 
@@ -34,7 +37,7 @@ login = w.get("login") or {}
 if login.get("outcome") != "wrong_credentials":
     fail("the login outcome should be wrong_credentials, state has %r" % login)
 msg = login.get("message", "")
-if "password" not in msg.lower():
+if msg != T("Wrong username or password. Check them and try again."):
     fail("the form should tell the viewer the username or password is wrong, shows %r" % msg)
 if (w.get("focused") or {}).get("id") != "username":
     fail("the focus should go back to the username, got %r" % w.get("focused"))
