@@ -2,9 +2,11 @@
 /* Refresh as the box lives it: a guide import cancelled halfway (the viewer switched the box off, or
  * the worker was stopped) leaves the old guide and resumes where it stopped; a background refresh
  * lets another connection read the old guide, never a half-imported one, until the new one is in
- * force. The XMLTV files are generated at test time. */
+ * force; a background refresh cancelled while the local panel drips its guide (it can never finish)
+ * returns -ECANCELED and leaves the old guide. The XMLTV files are generated at test time. */
 #include "epg.h"
 #include "store.h"
+#include "test_panel.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -19,6 +21,7 @@
 
 static char dir[64];
 static char db_path[128], old_path[128], new_path[128];
+static struct test_panel panel; /* started by the test that needs it, stopped by teardown */
 
 #define T0 1795348800LL /* 2026-11-22 12:00 UTC */
 #define CHANNELS 40
@@ -65,6 +68,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	if (panel.pid > 0)
+		test_panel_stop(&panel);
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd);
@@ -201,16 +206,61 @@ static void test_background_refresh_readers_see_old_until_swap(void **state)
 	assert_string_equal(guide_in_force(s), "New");
 	printf("background refresh: %d reads during the import, %d saw the old guide\n", reads, old_reads);
 
-	/* a cancelled background refresh leaves the guide as it was */
-	assert_int_equal(epg_refresh_start(db_path, old_path, &o, &r), 0);
-	epg_refresh_cancel(r);
-	int rc = epg_refresh_join(&r, NULL);
-	assert_true(rc == -ECANCELED || rc == 0); /* it may have been quicker than the cancel */
-	assert_string_equal(guide_in_force(s), rc == 0 ? "Old" : "New");
 	/* an unreadable source fails and keeps the guide */
 	assert_int_equal(epg_refresh_start(db_path, "/nonexistent/guide.xml", &o, &r), 0);
 	assert_int_equal(epg_refresh_join(&r, NULL), -ENOENT);
-	assert_string_equal(guide_in_force(s), rc == 0 ? "Old" : "New");
+	assert_string_equal(guide_in_force(s), "New");
+	store_close(&s);
+}
+
+/* True once an import has begun staging in the file (its first body bytes arrived): the staging
+ * tables exist. A finished import deletes the file, so they are this import's. */
+static bool staging_begun(const char *path)
+{
+	sqlite3 *db = NULL;
+	bool begun = false;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_stmt *st = NULL;
+		begun = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = 'epg_programme_new'",
+					   -1, &st, NULL) == SQLITE_OK &&
+			sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return begun;
+}
+
+/* A background refresh cancelled mid-download: the panel's drip answers xmltv.php with an XMLTV head
+ * and then 4 bytes a second of a title that never ends, so the download cannot finish and only the
+ * cancel ends it - one outcome: -ECANCELED, and the guide in force stays, programme for programme. */
+static void test_background_refresh_cancelled_mid_download(void **state)
+{
+	assert_int_equal(test_panel_start(&panel, NULL, NULL, NULL), 0);
+	assert_int_equal(test_panel_control(&panel, "POST", "/_control/faults",
+					    "{\"glob\":\"/xmltv.php\",\"kind\":\"drip\",\"rate\":4}"),
+			 201);
+	char url[200], stage[200];
+	snprintf(url, sizeof(url), "%s/xmltv.php?username=demo&password=demo", panel.base);
+	snprintf(stage, sizeof(stage), "%s-epg-stage", db_path);
+	struct store *s = with_old_guide();
+	struct epg_import_opts o;
+	base_opts(&o);
+	struct epg_refresh *r = NULL;
+	assert_int_equal(epg_refresh_start(db_path, url, &o, &r), 0);
+	/* the head arrived and staging began: the download is under way, and it cannot finish */
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	for (int i = 0; i < 1500 && !staging_begun(stage) && !epg_refresh_finished(r); i++)
+		nanosleep(&tick, NULL);
+	assert_true(staging_begun(stage));
+	struct timespec linger = { 0, 300 * 1000 * 1000 };
+	nanosleep(&linger, NULL);
+	assert_false(epg_refresh_finished(r)); /* a drip never ends by itself */
+	epg_refresh_cancel(r);
+	struct epg_import_stats st;
+	assert_int_equal(epg_refresh_join(&r, &st), -ECANCELED);
+	assert_null(r);
+	assert_true(st.bytes_in > 0);
+	assert_string_equal(guide_in_force(s), "Old");
 	store_close(&s);
 }
 
@@ -219,6 +269,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cancel_keeps_old_guide_then_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_background_refresh_readers_see_old_until_swap, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_background_refresh_cancelled_mid_download, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
