@@ -2,7 +2,7 @@
 /* libcurl behind plat_http: the box's one set of transfer rules (plat_http.h) applied to every easy
  * handle in one place (setup_easy), the transfer loop on a multi handle that a cancel token wakes,
  * the caps counted in the write and progress callbacks, and the one mapping from CURLcode to the
- * PLAT_HTTP_E* codes (map_result). */
+ * PLAT_HTTP_E* codes (map_result). Nothing else in the tree configures a curl handle. */
 #include "plat_http.h"
 
 #include "plat_cancel.h"
@@ -190,7 +190,7 @@ void plat_http_session_free(struct plat_http_session *s)
 	free(s);
 }
 
-/* ---- the transfer loop (shared with the transitional plat_http_curl_perform) ---- */
+/* ---- the transfer loop ---- */
 
 enum { MAX_TOKENS = 4, FLAG_POLL_MS = 100, IDLE_POLL_MS = 1000 };
 
@@ -262,15 +262,6 @@ static CURLcode perform_on(CURLM *multi, CURL *easy, struct plat_cancel *const *
 	if (!multi)
 		curl_multi_cleanup(m);
 	return rc;
-}
-
-int plat_http_curl_perform(void *multi, void *easy, struct plat_cancel *const *tokens, size_t count,
-			   const atomic_bool *flag)
-{
-	if (count > MAX_TOKENS || !easy)
-		return CURLE_BAD_FUNCTION_ARGUMENT;
-	bool cancelled = false;
-	return (int)perform_on(multi, easy, tokens, count, flag, &cancelled);
 }
 
 /* ---- one request ---- */

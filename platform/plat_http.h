@@ -140,11 +140,6 @@ const char *plat_http_ca_bundle(size_t *len);
  * plat_http_response_free(). Failures are logged with the URL redacted (plat_redact.h). */
 int plat_http_perform(const struct plat_http_request *req, struct plat_http_response *resp);
 
-/* Transitional, removed when the last caller (epg_import.c) moves to on_data: performs a caller-
- * configured easy handle on the multi handle `multi` (NULL: a private one) with cancel tokens. */
-int plat_http_curl_perform(void *multi, void *easy, struct plat_cancel *const *tokens, size_t count,
-			   const atomic_bool *flag);
-
 /* Frees the body; safe on a zeroed or already freed response. */
 void plat_http_response_free(struct plat_http_response *resp);
 
