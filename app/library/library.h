@@ -180,19 +180,26 @@ bool library_name_is_adult(const char *name);
 enum {
 	LIBRARY_PIN_MIN = 4,
 	LIBRARY_PIN_MAX = 16,
-	LIBRARY_PIN_STORED_MAX = 128 /* "salt:hash" as stored, with its NUL */
+	LIBRARY_PIN_STORED_MAX = 128 /* "pbkdf2-sha256:N:salt:hash" as stored, with its NUL */
 };
 /* Sets the PIN (4-16 characters). When one is set, old_pin must match (-EACCES). Writes on l's own
  * connection: for tests and the qanat sub-commands; the app queues library_stmt_pin_set() instead. */
 int library_pin_set(struct library *l, const char *old_pin, const char *new_pin);
-/* 0 when pin is right, -EACCES when wrong, -ENOENT when no PIN is set. */
+/* 0 when pin is right, -EACCES when wrong, -ENOENT when no PIN is set. A right PIN stored in an older
+ * format (library_pin_outdated) is stored again in the current one on l's connection. */
 int library_pin_check(struct library *l, const char *pin);
-/* The stored PIN ("salt:hash", at most LIBRARY_PIN_STORED_MAX bytes with the NUL) into out: 0, or
- * -ENOENT when none is set. A controller keeps it and checks with library_pin_verify(). */
+/* The stored PIN (PBKDF2-HMAC-SHA256 with its salt and iterations; at most LIBRARY_PIN_STORED_MAX
+ * bytes with the NUL) into out: 0, or -ENOENT when none is set. A controller keeps it and checks
+ * with library_pin_verify(). */
 int library_pin_stored(struct library *l, char *out, size_t cap);
 /* 0 when pin matches stored (as library_pin_stored() or library_stmt_pin_set() gave it), else
  * -EACCES (a malformed stored value included). Pure: no database, any thread. */
 int library_pin_verify(const char *stored, const char *pin);
+/* True when stored is a valid value in an older format (the first "salt:hash" one, or fewer PBKDF2
+ * iterations than now): after library_pin_verify() accepted a PIN against it, store that PIN again
+ * (library_pin_set / library_stmt_pin_set) so the upgrade happens at the viewer's next right entry.
+ * Pure: no database, any thread. */
+bool library_pin_outdated(const char *stored);
 /* 1 when the category is locked, 0 when not, or a negative error. */
 int library_category_locked(struct library *l, enum library_kind kind, int64_t id);
 /* Locks or unlocks a category; needs the PIN when one is set (-EACCES), and unlocking always needs a

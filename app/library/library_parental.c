@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Parental lock: adult-looking category names locked by default, the viewer's lock choices kept per
- * category id across syncs, and the PIN stored as "salt:hash" where hash is 10000 rounds of SHA-256
- * over (previous hash, salt, PIN), compared in constant time. SHA-256 (FIPS 180-4) is here because
- * nothing else in the build provides one. */
+ * category id across syncs, and the PIN stored as "pbkdf2-sha256:ITERATIONS:SALT:HASH" (hex; a random
+ * 16-byte salt drawn when the PIN is set; PBKDF2-HMAC-SHA256 from OpenSSL, not a hand-written hash),
+ * compared in constant time. Values of the first format ("salt:hash", 10000 rounds of SHA-256 over
+ * previous hash, salt and PIN) are still accepted, and library_pin_check() rewrites one in the
+ * current format at the first right entry, so no viewer loses a PIN to the change. */
 #include "library_internal.h"
 
 #include <ctype.h>
@@ -12,121 +14,24 @@
 #include <strings.h>
 #include <sys/random.h>
 
-#define PIN_ROUNDS 10000
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 
-/* ---------------------------------------------------------------------------------------------- */
-/* SHA-256 */
-
-struct sha256 {
-	uint32_t h[8];
-	unsigned char block[64];
-	size_t used;
-	uint64_t total;
-};
-
-static const uint32_t K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-static uint32_t ror(uint32_t x, int n)
-{
-	return (x >> n) | (x << (32 - n));
-}
-
-static void sha_block(struct sha256 *s, const unsigned char *p)
-{
-	uint32_t w[64];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
-		       p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5], g = s->h[6],
-		 h = s->h[7];
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-		h = g;
-		g = f;
-		f = e;
-		e = d + t1;
-		d = c;
-		c = b;
-		b = a;
-		a = t1 + t2;
-	}
-	s->h[0] += a;
-	s->h[1] += b;
-	s->h[2] += c;
-	s->h[3] += d;
-	s->h[4] += e;
-	s->h[5] += f;
-	s->h[6] += g;
-	s->h[7] += h;
-}
-
-static void sha_init(struct sha256 *s)
-{
-	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	memcpy(s->h, iv, sizeof(iv));
-	s->used = 0;
-	s->total = 0;
-}
-
-static void sha_update(struct sha256 *s, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	s->total += len;
-	while (len > 0) {
-		size_t n = 64 - s->used < len ? 64 - s->used : len;
-		memcpy(s->block + s->used, p, n);
-		s->used += n;
-		p += n;
-		len -= n;
-		if (s->used == 64) {
-			sha_block(s, s->block);
-			s->used = 0;
-		}
-	}
-}
-
-static void sha_final(struct sha256 *s, unsigned char out[32])
-{
-	uint64_t bits = s->total * 8;
-	unsigned char pad = 0x80;
-	sha_update(s, &pad, 1);
-	unsigned char zero = 0;
-	while (s->used != 56)
-		sha_update(s, &zero, 1);
-	unsigned char len[8];
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha_update(s, len, 8);
-	for (int i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(s->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->h[i];
-	}
-}
+/* 20000 iterations (two SHA-256 blocks each): 7-16 ms on the x86 build host, and about 40 ms
+ * estimated on a Cortex-A53 without the ARMv8 crypto extensions (about 1 us a block; a few ms with
+ * them), so unnoticed after the last digit while each guess against a stolen database costs as much.
+ * Under qemu-aarch64 emulation it takes 0.3-0.5 s, which the cross-built tests can afford. */
+#define PIN_ITERATIONS 20000
+#define PIN_ITERATIONS_MAX 1000000 /* what a stored value may ask for (a tampered row cannot hang us) */
+#define PIN_PREFIX "pbkdf2-sha256:"
+#define PIN_SALT_BYTES 16
+#define PIN_SALT_MAX 64 /* bytes of salt a stored value may carry */
+#define PIN_LEGACY_ROUNDS 10000
 
 void library_sha256(const void *data, size_t len, unsigned char out[32])
 {
-	struct sha256 s;
-	sha_init(&s);
-	sha_update(&s, data, len);
-	sha_final(&s, out);
+	SHA256(data, len, out);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -170,18 +75,139 @@ static void hex(const unsigned char *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static void pin_hash(const char *salt_hex, const char *pin, unsigned char out[32])
+static int unhex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* exactly len hex digits into len / 2 bytes; false on anything else */
+static bool unhex(const char *s, size_t len, unsigned char *out)
+{
+	if (len % 2)
+		return false;
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = unhex_digit(s[i]), lo = unhex_digit(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	return true;
+}
+
+/* The first format's hash: rounds of SHA-256 over (previous hash, salt as stored, PIN). */
+static int legacy_hash(const char *salt_hex, size_t salt_len, const char *pin, unsigned char out[32])
 {
 	unsigned char h[32] = { 0 };
-	for (int i = 0; i < PIN_ROUNDS; i++) {
-		struct sha256 s;
-		sha_init(&s);
-		sha_update(&s, h, sizeof(h));
-		sha_update(&s, salt_hex, strlen(salt_hex));
-		sha_update(&s, pin, strlen(pin));
-		sha_final(&s, h);
-	}
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx != NULL;
+	for (int i = 0; ok && i < PIN_LEGACY_ROUNDS; i++)
+		ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+		     EVP_DigestUpdate(ctx, h, sizeof(h)) == 1 &&
+		     EVP_DigestUpdate(ctx, salt_hex, salt_len) == 1 &&
+		     EVP_DigestUpdate(ctx, pin, strlen(pin)) == 1 && EVP_DigestFinal_ex(ctx, h, NULL) == 1;
+	EVP_MD_CTX_free(ctx);
 	memcpy(out, h, 32);
+	OPENSSL_cleanse(h, sizeof(h));
+	return ok ? 0 : -ENOMEM;
+}
+
+static int pbkdf2(const char *pin, const unsigned char *salt, size_t salt_len, unsigned long iterations,
+		  unsigned char out[32])
+{
+	return PKCS5_PBKDF2_HMAC(pin, (int)strlen(pin), salt, (int)salt_len, (int)iterations, EVP_sha256(),
+				 32, out) == 1
+		   ? 0
+		   : -ENOMEM;
+}
+
+/* A stored value taken apart: the expected hash and how to recompute it. */
+struct pin_stored {
+	bool legacy;
+	unsigned long iterations;
+	unsigned char salt[PIN_SALT_MAX];
+	size_t salt_len;
+	const char *legacy_salt; /* legacy: the salt text as stored (it was hashed as text) */
+	unsigned char hash[32];
+};
+
+static bool parse_stored(const char *stored, struct pin_stored *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (!stored)
+		return false;
+	if (strncmp(stored, PIN_PREFIX, strlen(PIN_PREFIX)) == 0) {
+		const char *it = stored + strlen(PIN_PREFIX);
+		unsigned long n = 0;
+		const char *q = it;
+		while (*q >= '0' && *q <= '9' && n <= PIN_ITERATIONS_MAX)
+			n = n * 10 + (unsigned long)(*q++ - '0');
+		if (q == it || *q != ':' || n < 1 || n > PIN_ITERATIONS_MAX)
+			return false;
+		const char *salt = q + 1, *colon = strchr(salt, ':');
+		size_t salt_hex = colon ? (size_t)(colon - salt) : 0;
+		if (salt_hex < 2 || salt_hex > 2 * PIN_SALT_MAX || strlen(colon + 1) != 64 ||
+		    !unhex(salt, salt_hex, p->salt) || !unhex(colon + 1, 64, p->hash))
+			return false;
+		p->iterations = n;
+		p->salt_len = salt_hex / 2;
+		return true;
+	}
+	/* the first format: "salt:hash", the salt 32 hex digits */
+	const char *colon = strchr(stored, ':');
+	if (!colon || colon - stored != 2 * PIN_SALT_BYTES || strlen(colon + 1) != 64 ||
+	    !unhex(stored, 2 * PIN_SALT_BYTES, p->salt) || !unhex(colon + 1, 64, p->hash))
+		return false;
+	p->legacy = true;
+	p->legacy_salt = stored;
+	p->salt_len = 2 * PIN_SALT_BYTES;
+	return true;
+}
+
+int library_pin_encode(const char *pin, char *out, size_t cap)
+{
+	size_t len = pin ? strlen(pin) : 0;
+	if (len < LIBRARY_PIN_MIN || len > LIBRARY_PIN_MAX || !out || cap < LIBRARY_PIN_STORED_MAX)
+		return -EINVAL;
+	unsigned char salt[PIN_SALT_BYTES];
+	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
+		return -EIO;
+	unsigned char h[32];
+	int rc = pbkdf2(pin, salt, sizeof(salt), PIN_ITERATIONS, h);
+	if (rc < 0)
+		return rc;
+	char salt_hex[2 * PIN_SALT_BYTES + 1], h_hex[65];
+	hex(salt, sizeof(salt), salt_hex);
+	hex(h, sizeof(h), h_hex);
+	snprintf(out, cap, PIN_PREFIX "%d:%s:%s", PIN_ITERATIONS, salt_hex, h_hex);
+	OPENSSL_cleanse(h, sizeof(h));
+	return 0;
+}
+
+int library_pin_verify(const char *stored, const char *pin)
+{
+	struct pin_stored p;
+	if (!pin || !parse_stored(stored, &p))
+		return -EACCES;
+	unsigned char h[32];
+	int rc = p.legacy ? legacy_hash(p.legacy_salt, p.salt_len, pin, h)
+			  : pbkdf2(pin, p.salt, p.salt_len, p.iterations, h);
+	if (rc < 0)
+		return -EACCES;
+	rc = CRYPTO_memcmp(h, p.hash, sizeof(h)) == 0 ? 0 : -EACCES;
+	OPENSSL_cleanse(h, sizeof(h));
+	return rc;
+}
+
+bool library_pin_outdated(const char *stored)
+{
+	struct pin_stored p;
+	return parse_stored(stored, &p) && (p.legacy || p.iterations < PIN_ITERATIONS);
 }
 
 static int setting_get(struct library *l, const char *key, char *out, size_t cap)
@@ -214,41 +240,6 @@ static int setting_put(struct library *l, const char *key, const char *value)
 	return rc;
 }
 
-int library_pin_encode(const char *pin, char *out, size_t cap)
-{
-	size_t len = pin ? strlen(pin) : 0;
-	if (len < LIBRARY_PIN_MIN || len > LIBRARY_PIN_MAX || !out || cap < LIBRARY_PIN_STORED_MAX)
-		return -EINVAL;
-	unsigned char salt[16];
-	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
-		return -EIO;
-	char salt_hex[33], h_hex[65];
-	hex(salt, sizeof(salt), salt_hex);
-	unsigned char h[32];
-	pin_hash(salt_hex, pin, h);
-	hex(h, sizeof(h), h_hex);
-	snprintf(out, cap, "%s:%s", salt_hex, h_hex);
-	return 0;
-}
-
-int library_pin_verify(const char *stored, const char *pin)
-{
-	char salt[LIBRARY_PIN_STORED_MAX];
-	const char *colon = stored ? strchr(stored, ':') : NULL;
-	if (!colon || (size_t)(colon - stored) >= sizeof(salt) || strlen(colon + 1) != 64 || !pin)
-		return -EACCES;
-	memcpy(salt, stored, (size_t)(colon - stored));
-	salt[colon - stored] = '\0';
-	unsigned char h[32];
-	char h_hex[65];
-	pin_hash(salt, pin, h);
-	hex(h, sizeof(h), h_hex);
-	unsigned diff = 0;
-	for (size_t i = 0; i < 64; i++)
-		diff |= (unsigned)(h_hex[i] ^ colon[1 + i]);
-	return diff == 0 ? 0 : -EACCES;
-}
-
 int library_pin_stored(struct library *l, char *out, size_t cap)
 {
 	return setting_get(l, "parental_pin", out, cap);
@@ -258,7 +249,18 @@ int library_pin_check(struct library *l, const char *pin)
 {
 	char stored[LIBRARY_PIN_STORED_MAX];
 	int rc = setting_get(l, "parental_pin", stored, sizeof(stored));
-	return rc < 0 ? rc : library_pin_verify(stored, pin);
+	if (rc < 0)
+		return rc;
+	rc = library_pin_verify(stored, pin);
+	if (rc == 0 && library_pin_outdated(stored)) {
+		/* the right PIN in an older format: stored again in the current one (a failure leaves the
+		 * old value, which still works, for the next entry) */
+		char value[LIBRARY_PIN_STORED_MAX];
+		if (library_pin_encode(pin, value, sizeof(value)) == 0)
+			(void)setting_put(l, "parental_pin", value);
+		OPENSSL_cleanse(value, sizeof(value));
+	}
+	return rc;
 }
 
 int library_pin_set(struct library *l, const char *old_pin, const char *new_pin)
