@@ -5,6 +5,7 @@
  * calls app_login_failed() when the session reports a failed login. */
 #include "app.h"
 #include "app_vod.h"
+#include "plat_http.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -128,6 +129,25 @@ void app_login_failed(struct app *app)
 	ui_widget_focus(last->outcome == XT_LOGIN_WRONG_CREDENTIALS ? l->fields[FIELD_USER] : l->sign_in);
 }
 
+/* plat_http_strerror()'s sentences, listed for scripts/update-pot only: the screen translates the
+ * text plat_http returns (TR(app, plat_http_strerror(e))), so the English has one source. */
+static const char *const http_msgids[] __attribute__((unused)) = {
+	N_("The server's name could not be found."),
+	N_("Nothing answers at the server's address."),
+	N_("The server did not answer in time."),
+	N_("The server is sending too slowly."),
+	N_("The connection to the server was cut."),
+	N_("The server sent more data than this box accepts."),
+	N_("The server's answer unpacks to more data than this box accepts."),
+	N_("The server's certificate is not trusted."),
+	N_("A secure connection to the server could not be made."),
+	N_("The server kept redirecting."),
+	N_("The server redirected to an address this box does not follow."),
+	N_("The server address is not valid."),
+	N_("The server's answer is not valid."),
+	N_("The network failed."),
+};
+
 /* The sentence of one outcome (xt_login_message's English is the msgid, so both languages say the
  * same thing, the XUI refusal included). */
 static int outcome_message(const struct app *app, const struct xt_login *l, enum xt_login_outcome o,
@@ -173,13 +193,28 @@ static int outcome_message(const struct app *app, const struct xt_login *l, enum
 		    out, cap, "%s",
 		    TR(app, "This server does not answer like an IPTV service. Check the server address."));
 	case XT_LOGIN_UNREACHABLE:
+		/* an untrusted certificate, a redirect loop...: its own sentence, not "cannot be reached" */
+		if (xt_login_net_specific(l->net_error))
+			return snprintf(out, cap, "%s %s",
+					TR(app, plat_http_strerror(xt_login_net_http(l->net_error))),
+					TR(app, "Check the server address or ask your provider."));
 		return snprintf(
 		    out, cap, "%s",
 		    TR(app, "The server cannot be reached. Check the address and your internet connection."));
 	case XT_LOGIN_TIMED_OUT:
+		if (l->net_error == PLAT_HTTP_ESTALLED)
+			return snprintf(out, cap, "%s",
+					TR(app, "The server is sending too slowly. Please try again later."));
 		return snprintf(out, cap, "%s",
 				TR(app, "The server did not answer in time. Please try again later."));
 	case XT_LOGIN_SERVER_ERROR:
+		if (l->server_retry_after_s >= 0) /* the panel said when */
+			return snprintf(out, cap,
+					TRN(app,
+					    "The service is busy (HTTP %d). You can try again in %d second.",
+					    "The service is busy (HTTP %d). You can try again in %d seconds.",
+					    l->server_retry_after_s),
+					l->http_status, l->server_retry_after_s);
 		return snprintf(out, cap,
 				TR(app, "The service has a problem (HTTP %d). Please try again later."),
 				l->http_status);
