@@ -677,7 +677,10 @@ static int settle(struct library *l, struct library_stage *st, int rc, size_t sk
 			 words[st->kind].one);
 	}
 	if (rc == 0) {
+		uint64_t t0 = plat_clock_mono_us();
 		rc = check_stage(st, skipped, cat_skipped, o->accept_smaller, r);
+		plat_log_debug(MOD, "the %s list (%zu items) checked in %.1f ms", words[st->kind].one,
+			       st->nitems, (double)(plat_clock_mono_us() - t0) / 1e3);
 		if (rc == -ENOMEM)
 			snprintf(r->reason, sizeof(r->reason),
 				 "this box ran out of memory while checking the %s list",
