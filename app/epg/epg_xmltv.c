@@ -590,10 +590,25 @@ static size_t fix_start(struct utf8_fix *f, unsigned char b, char *out)
 
 /* Repairs n bytes of in into out (at least 3 * n + 3 bytes); final flushes a cut sequence. Returns
  * the bytes written. The fast path copies printable ASCII as it is. */
+/* True when the eight bytes at p are all printable ASCII (0x20..0x7F): b + 0x60 sets the high bit of
+ * exactly the bytes >= 0x20, with no carry while every byte is below 0x80. */
+static bool printable8(const unsigned char *p)
+{
+	const uint64_t high = 0x8080808080808080ull, lift = 0x6060606060606060ull;
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return (w & high) == 0 && ((w + lift) & high) == high;
+}
+
 static size_t utf8_fix_run(struct utf8_fix *f, const unsigned char *in, size_t n, char *out, bool final)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* the common case, eight bytes at a time */
+		for (; f->need == 0 && i + 8 <= n && printable8(in + i); i += 8, o += 8)
+			memcpy(out + o, in + i, 8);
+		if (i == n)
+			break;
 		unsigned char b = in[i];
 		if (f->need == 0) {
 			if (b >= 0x20 && b < 0x80)
