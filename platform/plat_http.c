@@ -624,7 +624,7 @@ void plat_http_header_line(struct plat_http_response *resp, const char *line, si
 		size_t digits = 0;
 		for (i++; i < len && digits < 3 && line[i] >= '0' && line[i] <= '9'; i++, digits++)
 			status = status * 10 + (line[i] - '0');
-		resp->status = digits == 3 ? status : 0;
+		resp->status = digits == 3 && status >= 100 ? status : 0; /* "024" is no status */
 	} else if (header_is(line, len, "retry-after", &v, &vlen)) {
 		resp->retry_after_s = plat_http_parse_retry_after(v, vlen, now);
 	} else if (header_is(line, len, "content-type", &v, &vlen)) {
