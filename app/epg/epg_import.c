@@ -616,6 +616,8 @@ static int fetch_url(struct importer *im, const char *url, struct epg_xmltv *x)
 	};
 	struct plat_http_response resp;
 	int rc = plat_http_perform(&req, &resp);
+	if (resp.received)
+		im->st->bytes_in = resp.received; /* as received: compressed under Content-Encoding */
 	rc = url_result(im, &u, rc, &resp, shown);
 	plat_http_response_free(&resp);
 	return rc;
