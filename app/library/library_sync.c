@@ -113,7 +113,8 @@ static int stage_series(void *ud, const struct xt_series *v)
 /* What the panel's two answers for a list were: the entries seen and where a download stopped. */
 struct download {
 	struct xt_list_stats cats, items;
-	bool items_step; /* the failure, if any, was the item list's (else the categories') */
+	bool items_step;        /* the failure, if any, was the item list's (else the categories') */
+	char error_before[320]; /* the client's last error before the download */
 };
 
 /* Downloads the categories and then the items of a kind into st. No transaction is open. */
@@ -618,7 +619,8 @@ static void write_sentence(struct library *l, int err, char *out, size_t cap)
 		snprintf(out, cap, "the database could not be written: %s", sqlite3_errmsg(l->db));
 }
 
-/* Why a download stopped; part is "list" or "categories". */
+/* Why a download stopped. The client's last error is its detail only when this download wrote it
+ * (it differs from d->error_before): an older one would tell another failure's story. */
 static void download_sentence(enum library_kind k, bool items_step, const struct library_stage *st,
 			      const struct download *d, struct xt_client *c, int err, char *out, size_t cap)
 {
@@ -626,6 +628,8 @@ static void download_sentence(enum library_kind k, bool items_step, const struct
 	snprintf(what, sizeof(what), items_step ? "the %s list" : "the %s categories", words[k].one);
 	const struct xt_list_stats *stats = items_step ? &d->items : &d->cats;
 	const char *detail = c ? xt_client_last_error(c) : "";
+	if (!detail || strcmp(detail, d->error_before) == 0)
+		detail = "";
 	if (err == -ECANCELED)
 		snprintf(out, cap, "the sync was cancelled before %s had arrived", what);
 	else if (err == -EFBIG && st->err == -EFBIG)
@@ -636,13 +640,15 @@ static void download_sentence(enum library_kind k, bool items_step, const struct
 			 grouped(stats->bytes, n, sizeof(n)));
 	else if (err == -ENODATA)
 		snprintf(out, cap, "the panel sent an empty answer instead of %s", what);
-	else if (err == -ENOMSG && detail && detail[0]) /* the client's refusal: xt_jscan_refusal() */
+	else if (err == -ENOMSG && detail[0]) /* the client passes xt_jscan_refusal() on */
 		snprintf(out, cap, "the panel answered an error instead of %s: %s", what, detail);
-	else if (err == -EBADMSG && stats->bytes > 0 && detail && detail[0])
+	else if (err == -ENOMSG)
+		snprintf(out, cap, "the panel answered an error instead of %s", what);
+	else if (err == -EBADMSG && stats->bytes > 0 && detail[0])
 		snprintf(out, cap, "the panel did not answer %s with a list: %s", what, detail);
 	else if (err == -ENOMEM)
 		snprintf(out, cap, "this box ran out of memory while reading %s", what);
-	else if (detail && detail[0])
+	else if (detail[0])
 		snprintf(out, cap, "%s could not be downloaded: %s", what, detail);
 	else
 		snprintf(out, cap, "%s could not be downloaded: %s", what, xt_strerror(err));
@@ -701,6 +707,7 @@ static int sync_one(struct library *l, struct xt_client *c, enum library_kind k,
 	struct library_stage st;
 	library_stage_init(&st, k, o->max_list_bytes, o->max_list_items);
 	struct download d = { 0 };
+	snprintf(d.error_before, sizeof(d.error_before), "%s", xt_client_last_error(c));
 	int rc = download_list(c, &st, &d);
 	if (rc < 0 && st.err)
 		rc = st.err; /* a cap, not the panel */

@@ -42,6 +42,7 @@ struct xt_jscan {
 	char head[64];
 	size_t head_len;
 	char refusal[128]; /* "" when none: see xt_jscan_refusal() */
+	size_t objects;    /* members of a top-level object that are objects */
 };
 
 int xt_jscan_create(size_t max_element, xt_jscan_cb cb, void *ud, struct xt_jscan **out)
@@ -119,6 +120,8 @@ static bool is_refusal_key(const char *key, size_t len)
 /* keeps the text of a top-level "error"/"message" string member */
 static void note_refusal(struct xt_jscan *s)
 {
+	if (s->top == XT_JSCAN_OBJECT && s->len > 0 && s->buf[0] == '{')
+		s->objects++;
 	if (s->top != XT_JSCAN_OBJECT || s->refusal[0] || !is_refusal_key(s->key, s->key_len) || s->len < 2 ||
 	    s->buf[0] != '"')
 		return;
@@ -341,5 +344,7 @@ int xt_jscan_finish(struct xt_jscan *s)
 		return fail(s, -ENODATA);
 	if (s->st != ST_DONE)
 		return fail(s, -EPROTO);
+	if (s->top == XT_JSCAN_OBJECT && s->refusal[0] && s->objects == 0)
+		return fail(s, -ENOMSG);
 	return 0;
 }

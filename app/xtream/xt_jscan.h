@@ -32,7 +32,9 @@ void xt_jscan_destroy(struct xt_jscan **s);
 int xt_jscan_feed(struct xt_jscan *s, const char *data, size_t len);
 
 /* End of body. Returns 0 when a complete top-level value was seen, -ENODATA when the body was empty
- * or blank, -EPROTO when it was cut short, or the earlier error. */
+ * or blank, -EPROTO when it was cut short, -ENOMSG when it was an object holding a refusal
+ * (xt_jscan_refusal) and no object member (an error where a list was expected; the account object
+ * has its user_info object, so it is still handed over whole), or the earlier error. */
 int xt_jscan_finish(struct xt_jscan *s);
 
 /* What the body turned out to be (XT_JSCAN_NONE before its first byte). */

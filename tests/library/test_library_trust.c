@@ -248,7 +248,7 @@ static void test_unreadable_answers_keep_the_list(void **state)
 {
 	struct env *e = &the_env;
 	fault_body(e, "get_live_streams", "{\"error\":\"Unauthorized\"}", false);
-	expect_kept(e, "error object with 200", "could be read");
+	expect_kept(e, "error object with 200", "the panel answered an error instead of the channel list");
 	fault_body(e, "get_live_streams", "[{\"stream_id\":\"x\"}]", false);
 	expect_kept(e, "item without a usable id", "could be read");
 	fault_body(e, "get_live_streams", "[1,2,\"three\",null,true,[],{}]", false);
@@ -331,7 +331,9 @@ static void test_implausible_lists_keep_the_list(void **state)
 		    "listed no channel categories while 319 channels name one");
 	/* categories that all fail */
 	fault_body(e, "get_live_categories", "{\"error\":\"Unauthorized\"}", false);
-	expect_kept(e, "categories: error object", "could be read");
+	expect_kept(e, "categories: error object", "instead of the channel categories");
+	fault_body(e, "get_live_categories", "[{\"category_name\":\"no id\"},{\"category_id\":true}]", false);
+	expect_kept(e, "categories without ids", "could be read");
 }
 
 static void test_smaller_list_when_asked(void **state)

@@ -127,9 +127,9 @@ def run_cli(qanat):
             panel.fault_body("get_live_streams", '{"error":"Unauthorized"}')
             p = sync(qanat, panel, db)
             check(p.returncode == 3, "a list kept back exits 3, not %d" % p.returncode)
-            check("live    kept the previous catalogue (20 categories, 320 items): no channel could be read"
-                  in p.stdout, "stdout says the live list was kept and why")
-            check("kept the previous live list: no channel could be read" in p.stderr, "stderr says it too")
+            check("live    kept the previous catalogue (20 categories, 320 items): the panel answered an error"
+                  " instead of the channel list" in p.stdout, "stdout says the live list was kept and why")
+            check("kept the previous live list: the panel answered an error" in p.stderr, "stderr says it too")
             check("network or panel error" not in p.stdout + p.stderr, "no vague error")
             check(counts(db) == good, "the catalogue is intact: %s" % (counts(db),))
             p = subprocess.run([qanat, "search", "news", "--db", db, "--kind", "live"], capture_output=True,
@@ -142,7 +142,8 @@ def run_cli(qanat):
             live = out["lists"]["live"]
             check(out["ok"] is False and out["kept_back"] is True, "--json: ok false, kept_back true")
             check(live["outcome"] == "kept" and live["ok"] is False, "--json: live kept")
-            check(live["reason"].startswith("no channel could be read"), "--json: the reason: %s" % live["reason"])
+            check(live["reason"].startswith("the panel answered an error instead of the channel list"),
+                  "--json: the reason: %s" % live["reason"])
             check(live["items"] == 320 and live["previous_items"] == 320, "--json: the counts kept")
             check(out["lists"]["vod"]["outcome"] == "replaced", "--json: the other lists still synced")
 

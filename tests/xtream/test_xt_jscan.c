@@ -12,6 +12,7 @@
 #include "xt_jscan.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -161,7 +162,10 @@ static void test_refusal(void **state)
 		struct seen s = { 0 };
 		assert_int_equal(xt_jscan_create(0, collect, &s, &j), 0);
 		assert_int_equal(xt_jscan_feed(j, cases[i].body, strlen(cases[i].body)), 0);
-		assert_int_equal(xt_jscan_finish(j), 0);
+		/* a refusal alone is not a list; next to an object (the account's user_info) it is handed
+		 * over for the caller to judge */
+		bool alone = cases[i].want && !strstr(cases[i].body, "user_info");
+		assert_int_equal(xt_jscan_finish(j), alone ? -ENOMSG : 0);
 		const char *got = xt_jscan_refusal(j);
 		if (cases[i].want)
 			assert_string_equal(got, cases[i].want);
