@@ -384,15 +384,24 @@ static void test_fts_integrity(void **state)
 			 1);
 }
 
+/* Each test starts from the baseline, even after an earlier one failed half-way. */
+static int test_setup(void **state)
+{
+	struct env *e = &the_env;
+	clear_faults(e);
+	struct library_sync_report r;
+	return library_sync(e->lib, e->client, LIBRARY_ALL_LISTS, &r) == 0 ? 0 : -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fts_integrity),
-		cmocka_unit_test(test_unreadable_answers_keep_the_list),
-		cmocka_unit_test(test_transfer_failures_keep_the_list),
-		cmocka_unit_test(test_implausible_lists_keep_the_list),
-		cmocka_unit_test(test_smaller_list_when_asked),
-		cmocka_unit_test(test_empty_list_empties),
+		cmocka_unit_test_setup(test_fts_integrity, test_setup),
+		cmocka_unit_test_setup(test_unreadable_answers_keep_the_list, test_setup),
+		cmocka_unit_test_setup(test_transfer_failures_keep_the_list, test_setup),
+		cmocka_unit_test_setup(test_implausible_lists_keep_the_list, test_setup),
+		cmocka_unit_test_setup(test_smaller_list_when_asked, test_setup),
+		cmocka_unit_test_setup(test_empty_list_empties, test_setup),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
