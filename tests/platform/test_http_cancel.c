@@ -59,7 +59,7 @@ static void *download(void *arg)
 	struct plat_http_response resp;
 	d->rc = plat_http_perform(&req, &resp);
 	d->returned_us = plat_clock_mono_us();
-	d->body_len = resp.body_len;
+	d->body_len = (size_t)resp.decoded; /* a failed transfer keeps no body: count what arrived */
 	plat_http_response_free(&resp);
 	atomic_store(&d->returned, true);
 	return NULL;
