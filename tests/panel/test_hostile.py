@@ -158,6 +158,11 @@ class Tls(unittest.TestCase):
         reqs = P.get("/_control/requests").json()
         self.assertEqual(reqs[-1]["port"], "tls")
         self.assertEqual(reqs[-1]["target"], "/player_api.php?username=*&password=*")
+        P.add_fault(match=r"\.m3u8", kind="hls_loop")
+        c, r = https("/live/demo/demo/1.m3u8", os.path.join(PKI, "ca.pem"))
+        self.assertEqual(r.read().decode().strip().splitlines()[-1],
+                         "https://127.0.0.1:%d/live/demo/demo/1.m3u8" % P.state["tls_port"])
+        c.close()
 
     def test_without_the_ca_the_handshake_fails_before_any_request(self):
         P.request("/_control/requests", "DELETE")
@@ -238,9 +243,10 @@ class Outage(unittest.TestCase):
         self.assertTrue(closed, "the live connection is dropped")
         self.assertLess(time.time() - t0, 2.0)
         c.close()
-        r2 = P.get("/live/demo/demo/3.ts")
+        c2, r2 = P.open_stream("/live/demo/demo/3.ts", timeout=5)  # a 200 here would never end
         self.assertEqual(r2.status, 503)
-        self.assertIsNotNone(r2.header("Retry-After"))
+        self.assertIsNotNone(r2.getheader("Retry-After"))
+        c2.close()
         self.assertEqual(P.get("/live/demo/demo/3.m3u8").status, 503)
         time.sleep(max(0, t0 + 3.2 - time.time()))
         c, r = P.open_stream("/live/demo/demo/3.ts", timeout=5)
