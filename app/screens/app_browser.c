@@ -411,7 +411,9 @@ static void details_done(struct app *app, void *arg, int rc)
 		ui_label_set_text(b->d.status, "");
 		b->kind->render_details(b, j->kind_job);
 	} else if (current) {
-		ui_label_set_text(b->d.status, rc == -ENOTCONN ? TR(app, b->kind->offline) : xt_strerror(rc));
+		ui_label_set_text(b->d.status, rc == -ENOTCONN ? TR(app, b->kind->offline)
+					       : rc == -ENOENT ? TR(app, "This title is no longer available.")
+							       : xt_strerror(rc));
 	}
 	details_free(j);
 }

@@ -11,7 +11,6 @@
 
 #include "plat_clock.h"
 #include "plat_display_sdl.h"
-#include "plat_http.h"
 #include "plat_log.h"
 #include "qanat_config.h"
 #include "ui_script.h"
@@ -459,8 +458,7 @@ int app_ui_main(int argc, char **argv)
 		free(app);
 		return 2;
 	}
-	plat_http_global_init();
-	find_assets(app);
+	find_assets(app); /* main() initialised the HTTP layer and applied operator.json's ca_file */
 
 	const char *operator_path = o.operator_path ? o.operator_path : getenv("QANAT_OPERATOR");
 	if (!operator_path)
