@@ -657,11 +657,12 @@ static void download_sentence(enum library_kind k, bool items_step, const struct
 /* ---------------------------------------------------------------------------------------------- */
 /* The sync */
 
-/* errors that will fail every other list too */
+/* errors that will fail every other list too: cancelled, refused, unreachable, an untrusted or
+ * failed secure connection, the disk full */
 static bool is_global(int err)
 {
 	return err == -ECANCELED || err == -EACCES || err == -EKEYREJECTED || err == -ECONNREFUSED ||
-	       err == -EHOSTUNREACH || err == -ENOSPC;
+	       err == -EHOSTUNREACH || err == XT_EUNTRUSTED || err == XT_ETLS || err == -ENOSPC;
 }
 
 static void report_kept(struct library_list_report *r, enum library_kind k, int err)
