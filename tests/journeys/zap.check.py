@@ -72,15 +72,16 @@ NUMBER_BOX = (1580, 60, 280, 140)
 
 def number_box(name):
     """(dark, bright) fractions of the number box's pixels in NAME.png: the box is a dark panel, the
-    typed digits are drawn in white on it."""
+    typed digits are drawn in white on it. A right-to-left screen has it mirrored, at the left."""
     path = os.path.join(out, name + ".png")
     if not os.path.exists(path):
         fail("no snapshot %s.png" % name)
     with open(path, "rb") as f:
         head = f.read(24)
     w, h = struct.unpack(">II", head[16:24])
-    x0, y0 = NUMBER_BOX[0] * w // 1920, NUMBER_BOX[1] * h // 1080
-    x1, y1 = (NUMBER_BOX[0] + NUMBER_BOX[2]) * w // 1920, (NUMBER_BOX[1] + NUMBER_BOX[3]) * h // 1080
+    left = NUMBER_BOX[0] if not state(name).get("rtl") else 1920 - NUMBER_BOX[0] - NUMBER_BOX[2]
+    x0, y0 = left * w // 1920, NUMBER_BOX[1] * h // 1080
+    x1, y1 = (left + NUMBER_BOX[2]) * w // 1920, (NUMBER_BOX[1] + NUMBER_BOX[3]) * h // 1080
     _, _, rows = png_rows(path, y1)
     dark = bright = 0
     for y in range(y0, y1):
