@@ -65,7 +65,7 @@ int store_exec(struct store *s, const char *sql)
  * umask (process-wide: a worker thread may be opening another file at the same moment); SQLite
  * gives its -wal, -shm and -journal files the main file's mode. Files left by an older build with
  * 0644 are narrowed. Not fatal: a read-only or foreign file just keeps its mode and SQLite decides. */
-static void make_private(const char *path)
+void store_private_file(const char *path)
 {
 	if (!path[0] || path[0] == ':' || strncmp(path, "file:", 5) == 0)
 		return; /* ":memory:", temporary databases and URIs */
@@ -92,7 +92,7 @@ int store_open(const char *path, struct store **out)
 	struct store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	make_private(path);
+	store_private_file(path);
 	int rc = sqlite3_open_v2(path, &s->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)

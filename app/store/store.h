@@ -20,6 +20,12 @@ struct store;
  * disk is full, -EACCES, -EIO (corrupt or not a database; the message is logged), -ENOMEM. */
 int store_open(const char *path, struct store **out);
 
+/* Makes path (created empty when missing) and its -wal, -shm and -journal files private to the user
+ * (0600), as store_open() does for the main database: for another database file a service ATTACHes
+ * (SQLite creates those with the umask's mode). ":memory:" and URIs are left alone. Not fatal: a
+ * file that cannot be narrowed keeps its mode (logged). */
+void store_private_file(const char *path);
+
 /* Closes the connection; accepts NULL and sets *s to NULL. */
 void store_close(struct store **s);
 
