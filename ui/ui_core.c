@@ -17,6 +17,7 @@
 enum {
 	STACK_MAX = 16,
 	SCREENS_MAX = 64,
+	SEEN_MAX = 4096, /* texts noted in one frame */
 	DIRTY_MAX = 8,
 	TRACK_MAX = 64,
 	WAITING_MAX = 128,
@@ -94,6 +95,13 @@ struct ui_ctx {
 	unsigned long frames;
 	unsigned long dirty_px_last;
 	unsigned long items_drawn;
+
+	/* texts noted while ui_ctx_texts() redraws (collecting) */
+	bool collecting;
+	const char *drawing_screen; /* name of the screen being drawn, borrowed during the draw */
+	SDL_Rect partial_px;        /* a list item only partly in view (w 0: none) */
+	struct ui_text_seen *seen;
+	size_t n_seen, cap_seen;
 };
 
 static const struct ui_widget_class screen_class = { .kind = "screen" };
@@ -859,6 +867,76 @@ bool ui_ctx_type_text(struct ui_ctx *ctx, const char *utf8)
 	return false;
 }
 
+/* ---- texts noted for the state reports ---- */
+
+static bool rect_within(const SDL_Rect *a, const SDL_Rect *b, int tolerance)
+{
+	return a->x >= b->x - tolerance && a->y >= b->y - tolerance &&
+	       a->x + a->w <= b->x + b->w + tolerance && a->y + a->h <= b->y + b->h + tolerance;
+}
+
+static void seen_clear(struct ui_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_seen; i++)
+		free(ctx->seen[i].text);
+	ctx->n_seen = 0;
+}
+
+/* Notes a text just drawn when it shows: some of it inside the renderer's clip. */
+static void note_text(struct ui_ctx *ctx, const char *utf8, const struct ui_text_report *rep,
+		      const char *screen)
+{
+	SDL_Rect clip = { 0, 0, 0, 0 };
+	if (SDL_RenderIsClipEnabled(ctx->r))
+		SDL_RenderGetClipRect(ctx->r, &clip);
+	if (clip.w <= 0 || clip.h <= 0)
+		clip = (SDL_Rect){ 0, 0, ctx->out_w, ctx->out_h };
+	const SDL_Rect *shown = rep->ink.w > 0 ? &rep->ink : &rep->extent;
+	if (!SDL_HasIntersection(shown, &clip) || ctx->n_seen == SEEN_MAX)
+		return;
+	if (ctx->n_seen == ctx->cap_seen) {
+		size_t cap = ctx->cap_seen ? ctx->cap_seen * 2 : 128;
+		struct ui_text_seen *v = realloc(ctx->seen, cap * sizeof(*v));
+		if (!v)
+			return;
+		ctx->seen = v;
+		ctx->cap_seen = cap;
+	}
+	char *copy = strdup(utf8);
+	if (!copy)
+		return;
+	/* cut by the viewport of a list whose item peeks in, while the text fits that item */
+	bool partial = rep->cut && ctx->partial_px.w > 0 && rect_within(shown, &ctx->partial_px, 1);
+	struct ui_text_seen *e = &ctx->seen[ctx->n_seen++];
+	*e = (struct ui_text_seen){ .text = copy,
+				    .box = rep->extent,
+				    .missing_glyphs = rep->missing_glyphs,
+				    .clipped = rep->dropped || rep->overflow || (rep->cut && !partial),
+				    .ellipsized = rep->ellipsized,
+				    .partial = partial,
+				    .rtl = rep->rtl,
+				    .arabic = rep->arabic };
+	snprintf(e->screen, sizeof(e->screen), "%s", screen ? screen : "");
+}
+
+/* Draws text, noting it while ui_ctx_texts() collects. */
+static void draw_noted(struct ui_ctx *ctx, const char *utf8, int size, const SDL_Rect *box, SDL_Color c,
+		       unsigned flags, int max_lines, const char *screen)
+{
+	if (!ctx->collecting) {
+		ui_text_draw(ctx->text, utf8, size, box, c, flags, max_lines);
+		return;
+	}
+	struct ui_text_report rep;
+	if (ui_text_draw_report(ctx->text, utf8, size, box, c, flags, max_lines, &rep) == 0)
+		note_text(ctx, utf8, &rep, screen);
+}
+
+void ui_ctx_partial_item(struct ui_ctx *ctx, const SDL_Rect *px)
+{
+	ctx->partial_px = px ? *px : (SDL_Rect){ 0, 0, 0, 0 };
+}
+
 /* ---- toast ---- */
 
 void ui_toast_show(struct ui_ctx *ctx, const char *utf8, uint32_t ms)
@@ -896,7 +974,7 @@ static void draw_toast(struct ui_ctx *ctx)
 	SDL_Rect bar = { box.x, box.y + box.h - ui_px(ctx, 4), box.w, ui_px(ctx, 4) };
 	SDL_RenderFillRect(ctx->r, &bar);
 	SDL_Rect text = { box.x + pad, box.y + pad, m.width, m.line_height };
-	ui_text_draw(ctx->text, ctx->toast, size, &text, fg, flags | UI_TEXT_CENTER, 1);
+	draw_noted(ctx, ctx->toast, size, &text, fg, flags | UI_TEXT_CENTER, 1, "toast");
 }
 
 /* ---- drawing ---- */
@@ -965,7 +1043,7 @@ void ui_draw_text(struct ui_draw *d, struct ui_rect r, const char *utf8, const s
 	unsigned flags = ui_style_flags(d, st);
 	if (!(flags & UI_TEXT_WRAP) && max_lines == 0)
 		max_lines = 1;
-	ui_text_draw(d->ctx->text, utf8, size, &px, ui_sdl_color(c), flags, max_lines);
+	draw_noted(d->ctx, utf8, size, &px, ui_sdl_color(c), flags, max_lines, d->ctx->drawing_screen);
 }
 
 void ui_draw_image(struct ui_draw *d, struct ui_rect r, const char *url)
@@ -1073,7 +1151,9 @@ static void draw_scene(struct ui_ctx *ctx, const SDL_Rect *clip)
 		struct ui_rect root;
 		bool m;
 		abs_rect(s, &root, &m);
+		ctx->drawing_screen = ((struct screen_data *)s->data)->name;
 		draw_tree(ctx, s, root, m, clip);
+		ctx->drawing_screen = NULL;
 	}
 	SDL_RenderSetClipRect(ctx->r, clip);
 	draw_ring(ctx);
@@ -1315,6 +1395,27 @@ int ui_ctx_capture(struct ui_ctx *ctx, struct ui_pixels *out)
 	return 0;
 }
 
+int ui_ctx_texts(struct ui_ctx *ctx, const struct ui_text_seen **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int rc = ensure_scene(ctx);
+	if (rc < 0)
+		return rc;
+	prepare(ctx);
+	dirty_all(ctx);
+	seen_clear(ctx);
+	ctx->collecting = true;
+	rc = render(ctx);
+	ctx->collecting = false;
+	ctx->partial_px = (SDL_Rect){ 0, 0, 0, 0 };
+	if (rc < 0)
+		return rc;
+	*out = ctx->seen;
+	*n = ctx->n_seen;
+	return 0;
+}
+
 int ui_ctx_next_deadline(const struct ui_ctx *ctx)
 {
 	uint64_t now = ui_ctx_now_ms(ctx);
@@ -1413,6 +1514,8 @@ void ui_ctx_destroy(struct ui_ctx **cp)
 	ui_text_destroy(&ctx->text);
 	if (ctx->scene)
 		SDL_DestroyTexture(ctx->scene);
+	seen_clear(ctx);
+	free(ctx->seen);
 	free(ctx);
 	*cp = NULL;
 }

@@ -94,6 +94,10 @@ static void guide_draw(struct ui_widget *w, struct ui_draw *d)
 		if (!SDL_HasIntersection(&rowpx, &clip))
 			continue;
 		struct ui_draw sub = ui_draw_sub(d, ch);
+		SDL_Rect in;
+		bool peeks = !SDL_IntersectRect(&rowpx, &d->px, &in) || !SDL_RectEquals(&in, &rowpx);
+		if (peeks) /* the row under the last full one: cut by the viewport, not clipped */
+			ui_ctx_partial_item(w->ctx, &rowpx);
 		g->m->draw_channel(g->user, &sub, r, ch.w, ch.h, focused && r == g->row);
 		size_t k = g->m->items(g->user, r, g->start, g->start + g->span, items, ITEMS_CAP);
 		for (size_t i = 0; i < k && i < ITEMS_CAP; i++) {
@@ -107,6 +111,8 @@ static void guide_draw(struct ui_widget *w, struct ui_draw *d)
 			SDL_RenderSetClipRect(d->r, &clip);
 			drawn++;
 		}
+		if (peeks)
+			ui_ctx_partial_item(w->ctx, NULL);
 		drawn++;
 	}
 	ui_ctx_count_items(w->ctx, drawn);

@@ -103,4 +103,25 @@ SDL_Color ui_sdl_color(struct ui_color c);
 /* Lists and grids count the items they draw (the proof of virtualisation in the stats). */
 void ui_ctx_count_items(struct ui_ctx *ctx, size_t n);
 
+/* ---- what the frame shows in text (state reports) ---- */
+/* A text drawn and visible (inside the renderer's clip, on a screen that is drawn) in the frame that
+ * ui_ctx_texts() redrew. */
+struct ui_text_seen {
+	char *text;         /* owned by the context */
+	SDL_Rect box;       /* the laid-out lines on the output, pixels (before any clip) */
+	int missing_glyphs; /* drawn as .notdef after the whole face chain */
+	bool clipped;       /* lines dropped, ink outside its box, or cut by a clip, none of it asked for */
+	bool ellipsized;    /* the caller asked for UI_TEXT_ELLIPSIS and it was used */
+	bool partial;       /* cut only by the edge of a scrolling list or guide (the item peeks in) */
+	bool rtl;           /* the paragraph's resolved base direction */
+	bool arabic;        /* has Arabic letters */
+	char screen[32];    /* the screen that drew it, "toast" for the toast */
+};
+/* Redraws the whole frame (not presented) noting every text drawn, and gives them in drawing order;
+ * *out is borrowed until the next call or ui_ctx_destroy(). Returns 0 or a negative error. */
+int ui_ctx_texts(struct ui_ctx *ctx, const struct ui_text_seen **out, size_t *n);
+/* Lists and the guide, around drawing an item that lies only partly inside their viewport: px is the
+ * item's output rect (NULL after it), so a text cut by the viewport reads "partial", not "clipped". */
+void ui_ctx_partial_item(struct ui_ctx *ctx, const SDL_Rect *px);
+
 #endif

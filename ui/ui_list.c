@@ -72,7 +72,13 @@ static void list_draw(struct ui_widget *w, struct ui_draw *d)
 			if (!SDL_HasIntersection(&px, &clip))
 				continue;
 			struct ui_draw sub = ui_draw_sub(d, ir);
+			SDL_Rect in;
+			bool peeks = !SDL_IntersectRect(&px, &d->px, &in) || !SDL_RectEquals(&in, &px);
+			if (peeks) /* a row scrolled partly out: its texts are cut by the viewport, not clipped */
+				ui_ctx_partial_item(w->ctx, &px);
 			l->m->draw(l->user, &sub, i, ir.w, ir.h, focused && i == l->index);
+			if (peeks)
+				ui_ctx_partial_item(w->ctx, NULL);
 			SDL_RenderSetClipRect(d->r, &clip); /* a model may not leave its own clip behind */
 			drawn++;
 		}

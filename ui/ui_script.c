@@ -44,6 +44,34 @@ void ui_script_wait(struct ui_ctx *ctx, uint32_t ms, const struct ui_script_hook
 	ui_script_settle(ctx, 5000);
 }
 
+/* Every visible text of a frame redrawn for the purpose (field names read by checks outside this
+ * repository: keep them). */
+static json_t *state_texts(struct ui_ctx *ctx)
+{
+	json_t *a = json_array();
+	const struct ui_text_seen *v = NULL;
+	size_t n = 0;
+	if (ui_ctx_texts(ctx, &v, &n) < 0)
+		return a;
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_object();
+		json_object_set_new(t, "text", json_string(v[i].text));
+		json_object_set_new(t, "x", json_integer(v[i].box.x));
+		json_object_set_new(t, "y", json_integer(v[i].box.y));
+		json_object_set_new(t, "w", json_integer(v[i].box.w));
+		json_object_set_new(t, "h", json_integer(v[i].box.h));
+		json_object_set_new(t, "clipped", json_boolean(v[i].clipped));
+		json_object_set_new(t, "ellipsized", json_boolean(v[i].ellipsized));
+		json_object_set_new(t, "partial", json_boolean(v[i].partial));
+		json_object_set_new(t, "missing_glyphs", json_integer(v[i].missing_glyphs));
+		json_object_set_new(t, "lang", json_string(v[i].arabic ? "ar" : "en"));
+		json_object_set_new(t, "rtl", json_boolean(v[i].rtl));
+		json_object_set_new(t, "screen", json_string(v[i].screen));
+		json_array_append_new(a, t);
+	}
+	return a;
+}
+
 json_t *ui_script_state(struct ui_ctx *ctx, const struct ui_script_hooks *h)
 {
 	json_t *o = json_object();
@@ -71,6 +99,7 @@ json_t *ui_script_state(struct ui_ctx *ctx, const struct ui_script_hooks *h)
 	json_object_set_new(o, "toast", toast ? json_string(toast) : json_null());
 	json_object_set_new(o, "time_ms", json_integer((json_int_t)ui_ctx_now_ms(ctx)));
 	json_object_set_new(o, "wall_ms", json_integer((json_int_t)ui_ctx_wall_ms(ctx)));
+	json_object_set_new(o, "texts", state_texts(ctx));
 	if (h && h->state)
 		h->state(h->user, ctx, o);
 	return o;

@@ -3,7 +3,8 @@
  * comments: `key NAME [COUNT]` (a remote action by its plat_input name), `type TEXT` (text for the
  * focused on-screen keyboard), `wait MS` (time passes: virtual time in steps of one frame, so
  * animations and screenshots are reproducible), `snap NAME` (DIR/NAME.png, read back before present),
- * `state NAME` (DIR/NAME.json: screen, focused widget and item, toast, plus what the app adds), `quit`.
+ * `state NAME` (DIR/NAME.json: screen, focused widget and item, toast, every visible text, plus what
+ * the app adds), `quit`.
  * Commands the toolkit does not know go to the app's hook. UI thread only. */
 #ifndef UI_SCRIPT_H
 #define UI_SCRIPT_H
@@ -58,7 +59,11 @@ int ui_script_run(struct ui_ctx *ctx, const char *text, const char *snap_dir, co
 int ui_script_run_file(struct ui_ctx *ctx, const char *path, const char *snap_dir,
 		       const struct ui_script_hooks *h, char *err, size_t errcap);
 
-/* The state object of `state NAME`: caller owns the result (json_decref). */
+/* The state object of `state NAME`: caller owns the result (json_decref). "texts" lists every text of
+ * the frame, redrawn for it: [{"text", "x", "y", "w", "h" (its lines on the output, pixels), "clipped"
+ * (cut, overflowing its box or lines dropped, none of it asked for), "ellipsized" (an ellipsis asked
+ * for and used), "partial" (cut only by the edge of a scrolling list), "missing_glyphs" (drawn as
+ * .notdef), "lang" ("ar" with Arabic letters, else "en"), "rtl" (resolved base direction), "screen"}]. */
 json_t *ui_script_state(struct ui_ctx *ctx, const struct ui_script_hooks *h);
 
 /* Lets time pass: ms of virtual time (or real time without virtual_time) in frame steps. */

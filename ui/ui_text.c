@@ -10,13 +10,22 @@
 #include <fribidi.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include FT_BITMAP_H
+#include <fontconfig/fontconfig.h>
 #include <hb-ft.h>
 #include <hb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "qanat_config.h"
 
 enum {
-	MAX_SIZED = 48,       /* font instances (file x pixel size) */
+	MAX_SIZED = 96,       /* font instances (file x pixel size) */
+	MAX_FILES = 16,       /* faces in the chain: the two primary fonts and fallbacks */
+	CP_SLOTS = 4096,      /* code point -> face cache, open addressing, reset at 3/4 */
 	ATLAS_SIZE = 1024,    /* atlas page side */
 	ATLAS_PAGES = 4,      /* 16 MiB of RGBA at most */
 	GLYPH_SLOTS = 8192,   /* open-addressing table, reset at 3/4 */
@@ -26,17 +35,35 @@ enum {
 	ELLIPSIS = 0x2026,
 };
 
+/* A font file of the chain. The probe face (unsized) answers coverage questions; it is opened when
+ * the chain first asks it. */
+struct font_file {
+	char path[512];
+	int index;     /* face index in the file (collections) */
+	bool emoji;    /* the colour emoji font: asked first for emoji code points */
+	bool tried;    /* probe opened, or failed to open (then it covers nothing) */
+	FT_Face probe; /* NULL until tried, or when the file cannot be opened */
+};
+
 struct sized_font {
-	int file; /* 0 latin, 1 arabic */
+	int file; /* index in files[] */
 	int px;
 	FT_Face face;
 	hb_font_t *hb;
+	bool color;   /* a colour bitmap face (FT_LOAD_COLOR, BGRA glyphs scaled by scale) */
+	double scale; /* text size / the bitmap strike's size; 1 for outlines */
 };
 
 struct glyph_slot {
 	uint64_t key; /* (sized index + 1) << 32 | glyph id; 0 = empty */
 	int16_t page, left, top;
 	uint16_t x, y, w, h;
+	bool color; /* drawn in its own colours, not tinted */
+};
+
+struct cp_slot {
+	uint32_t key; /* code point + 1; 0 = empty */
+	int16_t file; /* the face that draws it; -1 = none has it */
 };
 
 /* A glyph placed in a layout. */
@@ -66,21 +93,31 @@ struct layout {
 	size_t n_lines;
 	int width;
 	bool truncated;
+	bool ellipsized; /* an ellipsis ends the last line */
+	bool dropped;    /* lines dropped without an ellipsis */
+	bool rtl;        /* resolved paragraph direction */
+	bool arabic;     /* has Arabic letters */
+	size_t missing;  /* .notdef glyphs in the lines */
 	size_t bytes;
 };
 
 struct glyph_vec {
 	struct lglyph *v;
 	size_t n, cap;
+	size_t missing; /* .notdef glyphs pushed for characters that should show */
 };
 
 struct ui_text {
 	SDL_Renderer *renderer; /* borrowed */
 	FT_Library ft;
-	char path[2][512];
+	FcConfig *fc;  /* our own fontconfig set (NULL: the chain is the two primary fonts only) */
+	bool fc_tried; /* fc set up (or failed) */
+	struct font_file files[MAX_FILES];
+	size_t n_files;
+	struct cp_slot cps[CP_SLOTS];
+	size_t n_cps;
 	struct sized_font sized[MAX_SIZED];
 	size_t n_sized;
-	FT_Face probe[2]; /* unsized faces for coverage checks */
 
 	SDL_Texture *pages[ATLAS_PAGES];
 	size_t n_pages;
@@ -94,7 +131,300 @@ struct ui_text {
 	size_t n_layouts, layout_bytes;
 };
 
-/* ---- fonts ---- */
+/* ---- character classes ---- */
+
+static bool is_arabic(uint32_t c)
+{
+	return (c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f) || (c >= 0x08a0 && c <= 0x08ff) ||
+	       (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff);
+}
+
+/* An Arabic letter (not a digit, a comma or a sign): what makes a string Arabic. */
+static bool is_arabic_letter(uint32_t c)
+{
+	return is_arabic(c) && fribidi_get_bidi_type(c) == FRIBIDI_TYPE_AL && !(c >= 0x060c && c <= 0x061f) &&
+	       c != 0x0640 && !(c >= 0x066a && c <= 0x066d) && c != 0x06d4;
+}
+
+static bool is_space(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == 0xa0 || c == '\n';
+}
+
+/* Default-ignorable code points (joiners, variation selectors, tags, bidi controls): HarfBuzz hides
+ * them, so they are never missing glyphs, and they stay in the run of the character before them so a
+ * ZWJ emoji sequence or a VS16 reaches the emoji face whole. */
+static bool is_ignorable(uint32_t c)
+{
+	return c == 0xad || c == 0x34f || c == 0x61c || (c >= 0x115f && c <= 0x1160) ||
+	       (c >= 0x17b4 && c <= 0x17b5) || (c >= 0x180b && c <= 0x180f) || (c >= 0x200b && c <= 0x200f) ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0x3164 ||
+	       (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff || c == 0xffa0 || (c >= 0x1bca0 && c <= 0x1bca3) ||
+	       (c >= 0x1d173 && c <= 0x1d17a) || (c >= 0xe0000 && c <= 0xe0fff);
+}
+
+/* Code points shown as emoji by default (Emoji_Presentation, in the blocks that have them), and the
+ * emoji modifiers and regional indicators that belong to the same face. */
+static bool is_emoji(uint32_t c)
+{
+	return (c >= 0x1f1e6 && c <= 0x1f1ff) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	       (c >= 0x1f680 && c <= 0x1f6ff) || (c >= 0x1f7e0 && c <= 0x1f7eb) ||
+	       (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x1fa70 && c <= 0x1faff) ||
+	       (c >= 0x231a && c <= 0x231b) || (c >= 0x23e9 && c <= 0x23ec) || c == 0x23f0 || c == 0x23f3 ||
+	       (c >= 0x25fd && c <= 0x25fe) || (c >= 0x2614 && c <= 0x2615) || (c >= 0x2648 && c <= 0x2653) ||
+	       c == 0x267f || c == 0x2693 || c == 0x26a1 || (c >= 0x26aa && c <= 0x26ab) ||
+	       (c >= 0x26bd && c <= 0x26be) || (c >= 0x26c4 && c <= 0x26c5) || c == 0x26ce || c == 0x26d4 ||
+	       c == 0x26ea || (c >= 0x26f2 && c <= 0x26f3) || c == 0x26f5 || c == 0x26fa || c == 0x26fd ||
+	       c == 0x2705 || (c >= 0x270a && c <= 0x270b) || c == 0x2728 || c == 0x274c || c == 0x274e ||
+	       (c >= 0x2753 && c <= 0x2755) || c == 0x2757 || (c >= 0x2795 && c <= 0x2797) || c == 0x27b0 ||
+	       c == 0x27bf || (c >= 0x2b1b && c <= 0x2b1c) || c == 0x2b50 || c == 0x2b55;
+}
+
+/* ---- the face chain ---- */
+
+static bool fallback_enabled(void)
+{
+	const char *v = getenv("QANAT_FONT_FALLBACK");
+	return !(v && (strcmp(v, "off") == 0 || strcmp(v, "0") == 0 || strcmp(v, "no") == 0));
+}
+
+/* Our own fontconfig set: the system's configuration plus an OEM's folder, made once. NULL when the
+ * fallback is off or fontconfig cannot load its configuration (then only the primary fonts draw). */
+static FcConfig *fc_config(struct ui_text *t)
+{
+	if (t->fc_tried)
+		return t->fc;
+	t->fc_tried = true;
+	if (!fallback_enabled())
+		return NULL;
+	t->fc = FcInitLoadConfigAndFonts();
+	if (!t->fc)
+		return NULL;
+	const char *dir = getenv("QANAT_FONTS_DIR");
+	char assets[600];
+	if (!dir || !*dir) {
+		const char *a = getenv("QANAT_ASSETS_DIR");
+		snprintf(assets, sizeof(assets), "%s/fonts", a && *a ? a : QANAT_ASSETS_DIR);
+		dir = assets;
+	}
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		FcConfigAppFontAddDir(t->fc, (const FcChar8 *)dir);
+	return t->fc;
+}
+
+/* Copies the file and face index of a fontconfig pattern; false when it has none. */
+static bool fc_file(FcPattern *p, char *path, size_t cap, int *index)
+{
+	FcChar8 *file = NULL;
+	if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch || !file)
+		return false;
+	int idx = 0;
+	if (FcPatternGetInteger(p, FC_INDEX, 0, &idx) != FcResultMatch)
+		idx = 0;
+	snprintf(path, cap, "%s", (const char *)file);
+	*index = idx;
+	return true;
+}
+
+/* The best font for a pattern ("Noto Sans:lang=en"). With family_exact, only a font of that family
+ * (fontconfig otherwise answers its nearest substitute). */
+static bool fc_match_name(struct ui_text *t, const char *pattern, bool family_exact, char *path, size_t cap,
+			  int *index)
+{
+	FcConfig *fc = fc_config(t);
+	FcPattern *p = fc ? FcNameParse((const FcChar8 *)pattern) : NULL;
+	if (!p)
+		return false;
+	FcChar8 *want = NULL;
+	FcPatternGetString(p, FC_FAMILY, 0, &want);
+	char family[128];
+	snprintf(family, sizeof(family), "%s", want ? (const char *)want : "");
+	FcConfigSubstitute(fc, p, FcMatchPattern);
+	FcDefaultSubstitute(p);
+	FcResult res;
+	FcPattern *m = FcFontMatch(fc, p, &res);
+	bool ok = false;
+	if (m) {
+		FcChar8 *fam = NULL;
+		bool same = FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch && fam &&
+			    strcasecmp((const char *)fam, family) == 0;
+		ok = (!family_exact || same) && fc_file(m, path, cap, index);
+		FcPatternDestroy(m);
+	}
+	FcPatternDestroy(p);
+	return ok;
+}
+
+/* An installed font whose charset has c, in fontconfig's order of preference for a sans-serif UI
+ * font (the "emoji" family and colour first for emoji). */
+static bool fc_match_char(struct ui_text *t, uint32_t c, char *path, size_t cap, int *index)
+{
+	FcConfig *fc = fc_config(t);
+	FcPattern *p = fc ? FcNameParse((const FcChar8 *)(is_emoji(c) ? "emoji" : "sans-serif")) : NULL;
+	if (!p)
+		return false;
+	FcCharSet *cs = FcCharSetCreate();
+	if (cs) {
+		FcCharSetAddChar(cs, c);
+		FcPatternAddCharSet(p, FC_CHARSET, cs);
+		FcCharSetDestroy(cs);
+	}
+	if (is_emoji(c))
+		FcPatternAddBool(p, FC_COLOR, FcTrue);
+	FcConfigSubstitute(fc, p, FcMatchPattern);
+	FcDefaultSubstitute(p);
+	FcResult res;
+	FcFontSet *fs = FcFontSort(fc, p, FcFalse, NULL, &res);
+	bool ok = false;
+	for (int i = 0; fs && i < fs->nfont && !ok; i++) {
+		FcCharSet *has = NULL;
+		if (FcPatternGetCharSet(fs->fonts[i], FC_CHARSET, 0, &has) == FcResultMatch && has &&
+		    FcCharSetHasChar(has, c))
+			ok = fc_file(fs->fonts[i], path, cap, index);
+	}
+	if (fs)
+		FcFontSetDestroy(fs);
+	FcPatternDestroy(p);
+	return ok;
+}
+
+/* Adds a file to the chain (or finds it there). Returns its index, or -ENOSPC when the chain is full. */
+static int chain_add(struct ui_text *t, const char *path, int index, bool emoji)
+{
+	for (size_t i = 0; i < t->n_files; i++)
+		if (t->files[i].index == index && strcmp(t->files[i].path, path) == 0)
+			return (int)i;
+	if (t->n_files == MAX_FILES)
+		return -ENOSPC;
+	struct font_file *f = &t->files[t->n_files];
+	*f = (struct font_file){ .index = index, .emoji = emoji };
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	return (int)t->n_files++;
+}
+
+static FT_Face file_probe(struct ui_text *t, int file)
+{
+	struct font_file *f = &t->files[file];
+	if (!f->tried) {
+		f->tried = true;
+		if (FT_New_Face(t->ft, f->path, f->index, &f->probe))
+			f->probe = NULL;
+	}
+	return f->probe;
+}
+
+static bool file_has(struct ui_text *t, int file, uint32_t c)
+{
+	FT_Face p = file_probe(t, file);
+	return p && FT_Get_Char_Index(p, c) != 0;
+}
+
+/* Which face of the chain draws c: Arabic letters the Arabic font, emoji the colour emoji font, then
+ * the chain in order, then whatever fontconfig finds (which joins the chain). -1 when none has it. */
+static int resolve(struct ui_text *t, uint32_t c, bool emoji)
+{
+	if (is_arabic(c) && file_has(t, 1, c))
+		return 1;
+	if (emoji)
+		for (size_t i = 2; i < t->n_files; i++)
+			if (t->files[i].emoji && file_has(t, (int)i, c))
+				return (int)i;
+	for (size_t i = 0; i < t->n_files; i++)
+		if (file_has(t, (int)i, c))
+			return (int)i;
+	char path[512];
+	int index = 0;
+	if (!fc_match_char(t, c, path, sizeof(path), &index))
+		return -1;
+	int f = chain_add(t, path, index, emoji);
+	return f >= 0 && file_has(t, f, c) ? f : -1;
+}
+
+/* resolve() once per code point (and presentation): the answer is kept in a small table. */
+static int cached_face(struct ui_text *t, uint32_t c, bool emoji)
+{
+	uint32_t key = (c + 1) | (emoji ? 0x80000000u : 0);
+	size_t i = (size_t)((key * 0x9e3779b1u) >> 20) % CP_SLOTS;
+	while (t->cps[i].key && t->cps[i].key != key)
+		i = (i + 1) % CP_SLOTS;
+	if (t->cps[i].key == key)
+		return t->cps[i].file;
+	int f = resolve(t, c, emoji);
+	if (t->n_cps >= CP_SLOTS * 3 / 4) {
+		memset(t->cps, 0, sizeof(t->cps));
+		t->n_cps = 0;
+		i = (size_t)((key * 0x9e3779b1u) >> 20) % CP_SLOTS;
+	}
+	t->cps[i] = (struct cp_slot){ .key = key, .file = (int16_t)f };
+	t->n_cps++;
+	return f;
+}
+
+/* The face for text[i]: spaces and default ignorables stay with the character before them so runs are
+ * not split needlessly; a VS16 after a character asks for its emoji form. None has it: the Latin font
+ * (which draws .notdef, counted as missing). prev is the face of text[i - 1] (-1 at the start). */
+static int font_for(struct ui_text *t, const uint32_t *text, size_t n, size_t i, int prev)
+{
+	uint32_t c = text[i];
+	/* ignorables stay with an emoji (ZWJ sequences); a space does not: the emoji font's is as wide
+	 * as an emoji */
+	if (prev >= 0 && (is_ignorable(c) || (is_space(c) && !t->files[prev].emoji)))
+		return prev;
+	if (c < 0x80 && c >= 0x20 && file_has(t, 0, c))
+		return 0;
+	bool emoji = is_emoji(c) || (i + 1 < n && text[i + 1] == 0xfe0f);
+	int f = cached_face(t, c, emoji);
+	return f >= 0 ? f : 0;
+}
+
+/* Opens the fallbacks named for the chain (those installed): the symbols fonts, then colour emoji. */
+static void chain_fallbacks(struct ui_text *t)
+{
+	static const struct {
+		const char *name;
+		bool emoji;
+	} named[] = { { "Noto Sans Symbols", false },
+		      { "Noto Sans Symbols2", false },
+		      { "Noto Color Emoji", true } };
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		char path[512];
+		int index = 0;
+		if (fc_match_name(t, named[i].name, true, path, sizeof(path), &index))
+			chain_add(t, path, index, named[i].emoji);
+	}
+}
+
+/* A primary font: the file when spec names one that exists, else fontconfig's answer for spec (when it
+ * is a pattern) or for the default pattern. */
+static int chain_primary(struct ui_text *t, const char *spec, const char *fallback_pattern)
+{
+	struct stat st;
+	if (spec && *spec && stat(spec, &st) == 0 && S_ISREG(st.st_mode))
+		return chain_add(t, spec, 0, false);
+	char path[512];
+	int index = 0;
+	bool is_pattern = spec && *spec && (!strchr(spec, '/') || strchr(spec, ':'));
+	if ((is_pattern && fc_match_name(t, spec, false, path, sizeof(path), &index)) ||
+	    fc_match_name(t, fallback_pattern, false, path, sizeof(path), &index))
+		return chain_add(t, path, index, false);
+	return -ENOENT;
+}
+
+/* Pixel size for a bitmap-only face: the strike nearest above px (or the largest), selected. */
+static double select_strike(FT_Face face, int px)
+{
+	int best = 0;
+	for (int i = 0; i < face->num_fixed_sizes; i++) {
+		int have = (int)(face->available_sizes[i].y_ppem >> 6),
+		    cur = (int)(face->available_sizes[best].y_ppem >> 6);
+		if ((have >= px && (cur < px || have < cur)) || (cur < px && have > cur))
+			best = i;
+	}
+	FT_Select_Size(face, best);
+	int ppem = (int)(face->available_sizes[best].y_ppem >> 6);
+	return ppem > 0 ? (double)px / ppem : 1.0;
+}
 
 static int sized_font(struct ui_text *t, int file, int px)
 {
@@ -107,46 +437,32 @@ static int sized_font(struct ui_text *t, int file, int px)
 			return (int)i;
 	if (t->n_sized == MAX_SIZED) {
 		/* Full: the nearest size of the same file is better than no text. */
-		int best = 0, dist = 1 << 30;
+		int best = -1, dist = 1 << 30;
 		for (size_t i = 0; i < t->n_sized; i++)
 			if (t->sized[i].file == file && abs(t->sized[i].px - px) < dist) {
 				dist = abs(t->sized[i].px - px);
 				best = (int)i;
 			}
-		return best;
+		return best >= 0 ? best : -ENOSPC;
 	}
 	struct sized_font *s = &t->sized[t->n_sized];
-	if (FT_New_Face(t->ft, t->path[file], 0, &s->face))
+	*s = (struct sized_font){ .file = file, .px = px, .scale = 1.0 };
+	if (FT_New_Face(t->ft, t->files[file].path, t->files[file].index, &s->face))
 		return -ENOENT;
-	FT_Set_Pixel_Sizes(s->face, 0, (FT_UInt)px);
-	s->hb = hb_ft_font_create_referenced(s->face);
-	s->file = file;
-	s->px = px;
+	if (!FT_IS_SCALABLE(s->face) && s->face->num_fixed_sizes > 0) {
+		/* A colour bitmap font (Noto Color Emoji): FreeType rasterises its one strike and the glyphs
+		 * are scaled to px; HarfBuzz positions with its own tables at px, not FreeType's strike. */
+		s->color = FT_HAS_COLOR(s->face);
+		s->scale = select_strike(s->face, px);
+		hb_face_t *hf = hb_ft_face_create_referenced(s->face);
+		s->hb = hb_font_create(hf);
+		hb_face_destroy(hf);
+		hb_font_set_scale(s->hb, px * 64, px * 64);
+	} else {
+		FT_Set_Pixel_Sizes(s->face, 0, (FT_UInt)px);
+		s->hb = hb_ft_font_create_referenced(s->face);
+	}
 	return (int)t->n_sized++;
-}
-
-static bool is_arabic(uint32_t c)
-{
-	return (c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f) || (c >= 0x08a0 && c <= 0x08ff) ||
-	       (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff);
-}
-
-static bool is_space(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == 0xa0 || c == '\n';
-}
-
-/* Which font draws code point c: Arabic script and anything the Latin font lacks go to the Arabic
- * font (the fallback); spaces follow the previous character so runs are not split needlessly. */
-static int font_for(struct ui_text *t, uint32_t c, int prev)
-{
-	if (is_arabic(c))
-		return 1;
-	if (is_space(c) && prev >= 0)
-		return prev;
-	if (FT_Get_Char_Index(t->probe[0], c) == 0 && FT_Get_Char_Index(t->probe[1], c) != 0)
-		return 1;
-	return 0;
 }
 
 /* ---- UTF-8 ---- */
@@ -252,8 +568,11 @@ static int shape_line(struct ui_text *t, const uint32_t *text, size_t n, int px,
 	*w26 = 0;
 	if (n == 0)
 		return 0;
-	int sf[2] = { sized_font(t, 0, px), sized_font(t, 1, px) };
-	if (sf[0] < 0 || sf[1] < 0)
+	int sf[MAX_FILES];
+	for (size_t i = 0; i < MAX_FILES; i++)
+		sf[i] = -1;
+	sf[0] = sized_font(t, 0, px);
+	if (sf[0] < 0)
 		return -ENOENT;
 	FriBidiCharType *types = malloc(n * sizeof(*types));
 	FriBidiBracketType *brackets = malloc(n * sizeof(*brackets));
@@ -272,8 +591,12 @@ static int shape_line(struct ui_text *t, const uint32_t *text, size_t n, int px,
 	size_t n_runs = 0;
 	int prev_font = -1;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		int f = font_for(t, text[i], prev_font);
+		int f = font_for(t, text, n, i, prev_font);
 		prev_font = f;
+		if (sf[f] < 0)
+			sf[f] = sized_font(t, f, px);
+		if (sf[f] < 0) /* a face that cannot be opened: its characters show as .notdef */
+			sf[f] = sf[0];
 		if (n_runs && runs[n_runs - 1].level == levels[i] && runs[n_runs - 1].sf == sf[f]) {
 			runs[n_runs - 1].len++;
 			continue;
@@ -323,6 +646,9 @@ static int shape_line(struct ui_text *t, const uint32_t *text, size_t n, int px,
 				struct lglyph lg = tmp.v[runs[r].g_first + g];
 				lg.x26 += pen;
 				pen += advances[runs[r].g_first + g];
+				if (lg.gid == 0 && lg.cluster < n && text[lg.cluster] >= 0x20 &&
+				    text[lg.cluster] != 0x7f && !is_ignorable(text[lg.cluster]))
+					out->missing++;
 				rc = vec_push(out, lg);
 			}
 		}
@@ -397,6 +723,7 @@ static int ellipsise(struct ui_text *t, const uint32_t *text, size_t a, size_t b
 	if (rc == 0)
 		rc = add_line(l, g, first, w);
 	l->truncated = true;
+	l->ellipsized = true;
 	return rc;
 }
 
@@ -462,6 +789,10 @@ static int build(struct ui_text *t, const char *utf8, int px, int max_width, int
 		dropped = true;
 	}
 	g.n = 0;
+	g.missing = 0; /* counted again on the lines as drawn */
+	l->rtl = FRIBIDI_IS_RTL(base);
+	for (size_t k = 0; k < n && !l->arabic; k++)
+		l->arabic = is_arabic_letter(text[k]);
 	for (size_t i = 0; rc == 0 && i < lines; i++) {
 		size_t a = se[i][0], b = se[i][1];
 		while (b > a && is_space(text[b - 1]))
@@ -483,6 +814,8 @@ static int build(struct ui_text *t, const char *utf8, int px, int max_width, int
 	}
 	if (dropped)
 		l->truncated = true;
+	l->dropped = dropped && !l->ellipsized;
+	l->missing = g.missing;
 	l->glyphs = g.v;
 	l->n_glyphs = g.n;
 	for (size_t i = 0; i < l->n_lines; i++)
@@ -644,8 +977,97 @@ static int atlas_place(struct ui_text *t, int w, int h, int *page, int *x, int *
 	return 0;
 }
 
+/* Uploads w x h ARGB pixels with a transparent 1-pixel border so filtering never picks up a neighbour. */
+static int atlas_upload(struct ui_text *t, const uint32_t *argb, int w, int h, struct glyph_slot *s)
+{
+	int page, x, y;
+	int rc = atlas_place(t, w, h, &page, &x, &y);
+	if (rc < 0)
+		return rc;
+	int bw = w + 2, bh = h + 2;
+	uint32_t *px = calloc((size_t)bw * bh, sizeof(*px));
+	if (!px)
+		return -ENOMEM;
+	for (int r = 0; r < h; r++)
+		memcpy(px + (size_t)(r + 1) * bw + 1, argb + (size_t)r * w, (size_t)w * sizeof(*px));
+	SDL_Rect dst = { x - 1, y - 1, bw, bh };
+	SDL_UpdateTexture(t->pages[page], &dst, px, bw * 4);
+	free(px);
+	s->page = (int16_t)page;
+	s->x = (uint16_t)x;
+	s->y = (uint16_t)y;
+	return 0;
+}
+
+/* A BGRA (premultiplied) bitmap scaled by box filtering to w x h, as straight-alpha ARGB. */
+static uint32_t *scale_bgra(const FT_Bitmap *bm, int w, int h)
+{
+	uint32_t *out = malloc((size_t)w * h * sizeof(*out));
+	if (!out)
+		return NULL;
+	int sw = (int)bm->width, sh = (int)bm->rows, pitch = abs(bm->pitch);
+	for (int y = 0; y < h; y++) {
+		int y0 = y * sh / h, y1 = (y + 1) * sh / h;
+		if (y1 <= y0)
+			y1 = y0 + 1;
+		for (int x = 0; x < w; x++) {
+			int x0 = x * sw / w, x1 = (x + 1) * sw / w;
+			if (x1 <= x0)
+				x1 = x0 + 1;
+			unsigned long sum[4] = { 0 }, cnt = 0;
+			for (int sy = y0; sy < y1 && sy < sh; sy++)
+				for (int sx = x0; sx < x1 && sx < sw; sx++, cnt++) {
+					const unsigned char *p =
+					    bm->buffer + (size_t)sy * pitch + (size_t)sx * 4;
+					for (int k = 0; k < 4; k++)
+						sum[k] += p[k];
+				}
+			uint32_t b = 0, g = 0, r = 0, a = cnt ? (uint32_t)(sum[3] / cnt) : 0;
+			if (a) { /* un-premultiply: the atlas blends straight alpha */
+				b = (uint32_t)(sum[0] * 255 / (sum[3] ? sum[3] : 1));
+				g = (uint32_t)(sum[1] * 255 / (sum[3] ? sum[3] : 1));
+				r = (uint32_t)(sum[2] * 255 / (sum[3] ? sum[3] : 1));
+			}
+			out[(size_t)y * w + x] = a << 24 | (r > 255 ? 255 : r) << 16 |
+						 (g > 255 ? 255 : g) << 8 | (b > 255 ? 255 : b);
+		}
+	}
+	return out;
+}
+
+static int rasterise_color(struct ui_text *t, const struct sized_font *sf, uint32_t gid, struct glyph_slot *s)
+{
+	FT_Face face = sf->face;
+	if (FT_Load_Glyph(face, gid, FT_LOAD_COLOR))
+		return -EINVAL;
+	if (face->glyph->format != FT_GLYPH_FORMAT_BITMAP &&
+	    FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL))
+		return -EINVAL;
+	FT_Bitmap *bm = &face->glyph->bitmap;
+	double k = sf->scale;
+	s->left = (int16_t)(face->glyph->bitmap_left * k + (face->glyph->bitmap_left >= 0 ? 0.5 : -0.5));
+	s->top = (int16_t)(face->glyph->bitmap_top * k + (face->glyph->bitmap_top >= 0 ? 0.5 : -0.5));
+	int w = (int)(bm->width * k + 0.5), h = (int)(bm->rows * k + 0.5);
+	s->page = -1;
+	s->color = true;
+	if (bm->width == 0 || bm->rows == 0 || w <= 0 || h <= 0)
+		return 0;
+	if (bm->pixel_mode != FT_PIXEL_MODE_BGRA)
+		return -EINVAL; /* a monochrome strike: not a colour font after all */
+	s->w = (uint16_t)w;
+	s->h = (uint16_t)h;
+	uint32_t *argb = scale_bgra(bm, w, h);
+	if (!argb)
+		return -ENOMEM;
+	int rc = atlas_upload(t, argb, w, h, s);
+	free(argb);
+	return rc;
+}
+
 static int rasterise(struct ui_text *t, int sf, uint32_t gid, struct glyph_slot *s)
 {
+	if (t->sized[sf].color)
+		return rasterise_color(t, &t->sized[sf], gid, s);
 	FT_Face face = t->sized[sf].face;
 	if (FT_Load_Glyph(face, gid, FT_LOAD_DEFAULT) || FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL))
 		return -EINVAL;
@@ -657,26 +1079,28 @@ static int rasterise(struct ui_text *t, int sf, uint32_t gid, struct glyph_slot 
 	s->page = -1;
 	if (bm->width == 0 || bm->rows == 0)
 		return 0;
-	int page, x, y;
-	int rc = atlas_place(t, (int)bm->width, (int)bm->rows, &page, &x, &y);
-	if (rc < 0)
-		return rc;
-	/* Upload with a transparent 1-pixel border so filtering never picks up a neighbour. */
-	int bw = (int)bm->width + 2, bh = (int)bm->rows + 2;
-	uint32_t *px = calloc((size_t)bw * bh, sizeof(*px));
-	if (!px)
-		return -ENOMEM;
-	for (unsigned r = 0; r < bm->rows; r++)
+	FT_Bitmap gray;
+	FT_Bitmap_Init(&gray);
+	bool converted = bm->pixel_mode != FT_PIXEL_MODE_GRAY;
+	if (converted) { /* an embedded 1-bit strike: 8 bits, levels 0..1 stretched to 0..255 */
+		if (FT_Bitmap_Convert(t->ft, bm, &gray, 1))
+			return -EINVAL;
+		for (size_t i = 0; i < (size_t)gray.rows * (size_t)abs(gray.pitch); i++)
+			gray.buffer[i] = gray.buffer[i] ? 255 : 0;
+		bm = &gray;
+	}
+	uint32_t *argb = malloc((size_t)bm->width * bm->rows * sizeof(*argb));
+	int rc = argb ? 0 : -ENOMEM;
+	for (unsigned r = 0; rc == 0 && r < bm->rows; r++)
 		for (unsigned c = 0; c < bm->width; c++)
-			px[(r + 1) * (unsigned)bw + c + 1] =
+			argb[r * bm->width + c] =
 			    ((uint32_t)bm->buffer[r * (unsigned)abs(bm->pitch) + c] << 24) | 0xffffffu;
-	SDL_Rect dst = { x - 1, y - 1, bw, bh };
-	SDL_UpdateTexture(t->pages[page], &dst, px, bw * 4);
-	free(px);
-	s->page = (int16_t)page;
-	s->x = (uint16_t)x;
-	s->y = (uint16_t)y;
-	return 0;
+	if (rc == 0)
+		rc = atlas_upload(t, argb, (int)bm->width, (int)bm->rows, s);
+	free(argb);
+	if (converted)
+		FT_Bitmap_Done(t->ft, &gray);
+	return rc;
 }
 
 static const struct glyph_slot *glyph_get(struct ui_text *t, int sf, uint32_t gid)
@@ -714,12 +1138,16 @@ int ui_text_create(SDL_Renderer *r, const char *font_latin, const char *font_ara
 	if (!t)
 		return -ENOMEM;
 	t->renderer = r;
-	snprintf(t->path[0], sizeof(t->path[0]), "%s", font_latin);
-	snprintf(t->path[1], sizeof(t->path[1]), "%s", font_arabic);
 	int rc = FT_Init_FreeType(&t->ft) ? -ENOMEM : 0;
+	if (rc == 0 && chain_primary(t, font_latin, "Noto Sans:lang=en") != 0)
+		rc = -ENOENT;
+	if (rc == 0 && chain_primary(t, font_arabic, "Noto Sans Arabic:lang=ar") != 1)
+		rc = -ENOENT;
 	for (int i = 0; i < 2 && rc == 0; i++)
-		if (FT_New_Face(t->ft, t->path[i], 0, &t->probe[i]))
+		if (!file_probe(t, i))
 			rc = -ENOENT;
+	if (rc == 0 && fc_config(t))
+		chain_fallbacks(t);
 	if (rc < 0) {
 		ui_text_destroy(&t);
 		return rc;
@@ -741,11 +1169,13 @@ void ui_text_destroy(struct ui_text **tp)
 	for (size_t i = 0; i < t->n_sized; i++) {
 		hb_font_destroy(t->sized[i].hb); /* releases its reference to the face */
 	}
-	for (int i = 0; i < 2; i++)
-		if (t->probe[i])
-			FT_Done_Face(t->probe[i]);
+	for (size_t i = 0; i < t->n_files; i++)
+		if (t->files[i].probe)
+			FT_Done_Face(t->files[i].probe);
 	if (t->ft)
 		FT_Done_FreeType(t->ft);
+	if (t->fc)
+		FcConfigDestroy(t->fc);
 	free(t);
 	*tp = NULL;
 }
@@ -787,11 +1217,31 @@ int ui_text_measure(struct ui_text *t, const char *utf8, int px, int max_width, 
 	m->lines = (int)l->n_lines;
 	m->height = m->lines * m->line_height;
 	m->truncated = l->truncated;
+	m->missing_glyphs = (int)l->missing;
+	m->rtl = l->rtl;
 	return 0;
 }
 
-int ui_text_draw(struct ui_text *t, const char *utf8, int px, const SDL_Rect *box, SDL_Color color,
-		 unsigned flags, int max_lines)
+/* The rectangle the renderer draws into: its clip, else its viewport. */
+static SDL_Rect render_clip(SDL_Renderer *r)
+{
+	SDL_Rect c = { 0, 0, 0, 0 };
+	if (SDL_RenderIsClipEnabled(r))
+		SDL_RenderGetClipRect(r, &c);
+	if (c.w <= 0 || c.h <= 0)
+		SDL_RenderGetViewport(r, &c);
+	return c;
+}
+
+/* a is outside b by more than tolerance pixels on some side */
+static bool sticks_out(const SDL_Rect *a, const SDL_Rect *b, int tolerance)
+{
+	return a->x < b->x - tolerance || a->y < b->y - tolerance || a->x + a->w > b->x + b->w + tolerance ||
+	       a->y + a->h > b->y + b->h + tolerance;
+}
+
+int ui_text_draw_report(struct ui_text *t, const char *utf8, int px, const SDL_Rect *box, SDL_Color color,
+			unsigned flags, int max_lines, struct ui_text_report *rep)
 {
 	struct layout *l = NULL;
 	int rc = get_layout(t, utf8 ? utf8 : "", px, box->w, max_lines, flags, &l);
@@ -802,6 +1252,10 @@ int ui_text_draw(struct ui_text *t, const char *utf8, int px, const SDL_Rect *bo
 	int y = box->y;
 	if (flags & UI_TEXT_MIDDLE)
 		y += (box->h - (int)l->n_lines * line_h) / 2;
+	SDL_Rect clip = rep ? render_clip(t->renderer) : (SDL_Rect){ 0, 0, 0, 0 };
+	SDL_Rect ink = { 0, 0, 0, 0 };
+	int ext_x0 = 0, ext_x1 = 0;
+	bool cut = false, overflow = false;
 	for (size_t i = 0; i < l->n_lines; i++, y += line_h) {
 		const struct lline *ln = &l->lines[i];
 		int x = box->x;
@@ -810,21 +1264,56 @@ int ui_text_draw(struct ui_text *t, const char *utf8, int px, const SDL_Rect *bo
 			x += (box->w - ln->width) / 2;
 		else if (at_end)
 			x += box->w - ln->width;
+		if (i == 0 || x < ext_x0)
+			ext_x0 = x;
+		if (i == 0 || x + ln->width > ext_x1)
+			ext_x1 = x + ln->width;
 		for (size_t k = ln->first; k < ln->first + ln->count; k++) {
 			const struct lglyph *g = &l->glyphs[k];
 			const struct glyph_slot *s = glyph_get(t, g->sf, g->gid);
 			if (!s || s->page < 0)
 				continue;
 			SDL_Texture *tex = t->pages[s->page];
-			SDL_SetTextureColorMod(tex, color.r, color.g, color.b);
+			if (s->color)
+				SDL_SetTextureColorMod(tex, 0xff, 0xff, 0xff);
+			else
+				SDL_SetTextureColorMod(tex, color.r, color.g, color.b);
 			SDL_SetTextureAlphaMod(tex, color.a);
 			SDL_Rect src = { s->x, s->y, s->w, s->h };
 			SDL_Rect dst = { x + (g->x26 + 32) / 64 + s->left,
 					 y + ascent - s->top - (g->y26 + 32) / 64, s->w, s->h };
 			SDL_RenderCopy(t->renderer, tex, &src, &dst);
+			if (!rep)
+				continue;
+			if (ink.w == 0)
+				ink = dst;
+			else
+				SDL_UnionRect(&ink, &dst, &ink);
+			cut = cut || sticks_out(&dst, &clip, 1);
+			overflow = overflow || (box->w > 0 && box->h > 0 && sticks_out(&dst, box, 1));
 		}
 	}
+	if (rep) {
+		int top = box->y + ((flags & UI_TEXT_MIDDLE) ? (box->h - (int)l->n_lines * line_h) / 2 : 0);
+		*rep = (struct ui_text_report){ .extent = { ext_x0, top, ext_x1 - ext_x0,
+							    (int)l->n_lines * line_h },
+						.ink = ink,
+						.lines = (int)l->n_lines,
+						.missing_glyphs = (int)l->missing,
+						.ellipsized = l->ellipsized,
+						.dropped = l->dropped,
+						.overflow = overflow,
+						.cut = cut,
+						.rtl = l->rtl,
+						.arabic = l->arabic };
+	}
 	return 0;
+}
+
+int ui_text_draw(struct ui_text *t, const char *utf8, int px, const SDL_Rect *box, SDL_Color color,
+		 unsigned flags, int max_lines)
+{
+	return ui_text_draw_report(t, utf8, px, box, color, flags, max_lines, NULL);
 }
 
 int ui_text_shape_line(struct ui_text *t, const char *utf8, int px, unsigned flags, struct ui_text_glyph *out,
@@ -858,11 +1347,18 @@ int ui_text_shape_line(struct ui_text *t, const char *utf8, int px, unsigned fla
 
 uint32_t ui_text_nominal_glyph(struct ui_text *t, int font, uint32_t codepoint, int px)
 {
-	int sf = sized_font(t, font ? 1 : 0, px);
+	if (font < 0 || (size_t)font >= t->n_files)
+		return 0;
+	int sf = sized_font(t, font, px);
 	hb_codepoint_t g = 0;
 	if (sf < 0 || !hb_font_get_nominal_glyph(t->sized[sf].hb, codepoint, &g))
 		return 0;
 	return g;
+}
+
+const char *ui_text_face_file(const struct ui_text *t, int font)
+{
+	return font >= 0 && (size_t)font < t->n_files ? t->files[font].path : NULL;
 }
 
 void ui_text_stats(const struct ui_text *t, struct ui_text_stats *s)
@@ -873,5 +1369,6 @@ void ui_text_stats(const struct ui_text *t, struct ui_text_stats *s)
 				     .layouts = t->n_layouts,
 				     .layout_bytes = t->layout_bytes,
 				     .faces = t->n_sized,
+				     .chain = t->n_files,
 				     .atlas_resets = t->resets };
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The gallery end to end: `qanat gallery --headless` runs tests/ui/gallery_{en,ar}.script with
  * channel logos and posters made by the ffmpeg CLI (PNG, JPEG, WebP), the states it writes must show
- * the focus where the remote put it, and its screenshots, scaled to 480x270, must match the committed
+ * the focus where the remote put it and list the texts on screen (none clipped, none missing glyphs,
+ * Arabic right to left in the Arabic run), and its screenshots, scaled to 480x270, must match the committed
  * goldens within a tolerance. QANAT_UPDATE_GOLDENS=1 rewrites the goldens (then look at them). */
 #include "ui_pixels.h"
 
@@ -109,6 +110,34 @@ static const char *str(json_t *o, const char *path1, const char *path2)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
+/* The state lists the texts of its frame: many, each with every glyph, none cut; toast names one. */
+static void check_texts(const char *lang, const char *name, const char *must_have)
+{
+	json_t *o = state_of(lang, name);
+	json_t *a = json_object_get(o, "texts"), *t;
+	if (!json_is_array(a) || json_array_size(a) < 10)
+		fail_msg("%s/%s: %zu texts in the state", lang, name,
+			 json_is_array(a) ? json_array_size(a) : 0);
+	size_t i, arabic = 0;
+	bool found = !must_have;
+	json_array_foreach(a, i, t)
+	{
+		const char *s = json_string_value(json_object_get(t, "text"));
+		if (json_integer_value(json_object_get(t, "missing_glyphs")) != 0 ||
+		    json_is_true(json_object_get(t, "clipped")))
+			fail_msg("%s/%s: '%s' clipped or missing glyphs", lang, name, s);
+		if (strcmp(str(t, "lang", NULL), "ar") == 0 && json_is_true(json_object_get(t, "rtl")))
+			arabic++;
+		found = found || strcmp(s, must_have) == 0;
+	}
+	if (!found)
+		fail_msg("%s/%s: '%s' not among the texts", lang, name, must_have);
+	if (strcmp(lang, "ar") == 0 && arabic * 2 < json_array_size(a))
+		fail_msg("%s/%s: only %zu of %zu texts read as Arabic, right to left", lang, name, arabic,
+			 json_array_size(a));
+	json_decref(o);
+}
+
 static void check_states(const char *lang)
 {
 	bool ar = strcmp(lang, "ar") == 0;
@@ -143,6 +172,10 @@ static void check_states(const char *lang)
 	assert_string_equal(str(o, "screen", NULL), "gallery");
 	assert_string_equal(str(o, "focused", "id"), "search"); /* focus memory */
 	json_decref(o);
+	static const char *const names[] = { "home", "grid", "dialog", "keyboard", "guide", "back" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		check_texts(lang, names[i], NULL);
+	check_texts(lang, "toast", ar ? "تم الحفظ" : "Saved");
 }
 
 static void compare_golden(const char *lang, const char *name)
