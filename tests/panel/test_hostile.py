@@ -166,13 +166,16 @@ class Tls(unittest.TestCase):
 
     def test_without_the_ca_the_handshake_fails_before_any_request(self):
         P.request("/_control/requests", "DELETE")
-        before = P.get("/_control/state").json()["tls_handshake_failures"]
+        st0 = P.get("/_control/state").json()
+        before = st0["tls_handshake_failures"]
         with self.assertRaises(ssl.SSLCertVerificationError):
             https("/live/demo/demo/1.ts")
         deadline = time.time() + 3
         while P.get("/_control/state").json()["tls_handshake_failures"] == before and time.time() < deadline:
             time.sleep(0.05)
-        self.assertEqual(P.get("/_control/state").json()["tls_handshake_failures"], before + 1)
+        st1 = P.get("/_control/state").json()
+        self.assertEqual(st1["tls_handshake_failures"], before + 1)
+        self.assertEqual(st1["tls_connections"], st0["tls_connections"] + 1)
         self.assertEqual(P.get("/_control/requests").json(), [], "no request reached the panel")
 
     def test_faults_apply_on_the_tls_port(self):

@@ -154,6 +154,7 @@ class State:
         self.xmltv_cache = {}
         self.burst = False
         self.tls_port = None
+        self.tls_connections = 0  # TCP connections accepted on --tls-port
         self.tls_handshake_failures = 0
         self.requests = []  # the last 500 requests (redacted targets), GET /_control/requests
         self.outage_until = 0.0
@@ -315,6 +316,8 @@ class Server(ThreadingHTTPServer):
 
     def finish_request(self, request, client_address):
         if self.tls is not None:
+            with self.state.lock:
+                self.state.tls_connections += 1
             request.settimeout(15)
             try:
                 request.do_handshake()
@@ -1671,6 +1674,7 @@ class Handler(BaseHTTPRequestHandler):
                                       token_port=st.token_port, strict_cmcd=st.strict_cmcd,
                                       media_dir=st.media.dir, started=st.started, burst=st.burst,
                                       drips=st.drips, tls_port=st.tls_port,
+                                      tls_connections=st.tls_connections,
                                       tls_handshake_failures=st.tls_handshake_failures,
                                       outage_left=round(max(0.0, st.outage_until - time.time()), 3),
                                       scenarios=sorted(SCENARIOS)))
