@@ -38,6 +38,7 @@ struct ctl_session {
 	struct account_info account;
 	uint64_t login_job, sync_job; /* task ids in flight, 0 = none */
 	int64_t next_refresh;
+	struct ctl_sync_problem problem; /* what the last sync kept back */
 };
 
 /* ---- copies for the jobs ---- */
@@ -211,8 +212,10 @@ static int sync_run(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 		return rc;
 	struct library_sync_opts so = { .cancel = cancel };
 	rc = library_sync_ex(lib, xt, LIBRARY_ALL_LISTS, &so, &j->report);
-	if (rc < 0)
-		plat_log_warn("session", "library sync: %s", xt_strerror(rc));
+	for (int k = 0; k < (int)(sizeof(j->report.lists) / sizeof(j->report.lists[0])); k++)
+		if (j->report.lists[k].outcome == LIBRARY_LIST_KEPT)
+			plat_log_warn("session", "library sync kept a list back: %s",
+				      j->report.lists[k].reason);
 	if (plat_cancel_fired(cancel))
 		return -ECANCELED;
 	map_channels(st, lib);
@@ -233,7 +236,7 @@ static int sync_run(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 	o.cancel = cancel; /* a fired token wakes the guide download at once */
 	j->epg_rc = epg_import(st, j->xmltv, &o, &j->epg);
 	if (j->epg_rc < 0)
-		plat_log_warn("session", "guide import: %s", strerror(-j->epg_rc));
+		plat_log_warn("session", "guide import: %s", epg_strerror(j->epg_rc));
 	return plat_cancel_fired(cancel) ? -ECANCELED : rc;
 }
 
@@ -243,6 +246,21 @@ static void sync_done(void *arg, int rc)
 	struct ctl_session *s = j->owner;
 	s->sync_job = 0;
 	bool report = rc != -ECANCELED;
+	if (report) {
+		/* the first list kept back, and the guide: the screens say so in one sentence */
+		s->problem = (struct ctl_sync_problem){ 0 };
+		for (int k = 0; k < (int)(sizeof(j->report.lists) / sizeof(j->report.lists[0])) &&
+				!s->problem.lists_kept;
+		     k++)
+			if (j->report.lists[k].outcome == LIBRARY_LIST_KEPT) {
+				s->problem.lists_kept = true;
+				snprintf(s->problem.detail, sizeof(s->problem.detail), "%s",
+					 j->report.lists[k].reason);
+			}
+		s->problem.guide_kept = j->epg_rc < 0 && j->epg_rc != -ECANCELED;
+		if (s->problem.guide_kept && !s->problem.lists_kept)
+			snprintf(s->problem.detail, sizeof(s->problem.detail), "%s", epg_strerror(j->epg_rc));
+	}
 	if (report)
 		plat_log_info("session", "sync: %zu channels, %zu movies, %zu series; guide %lld programmes",
 			      j->report.lists[LIBRARY_LIVE].items, j->report.lists[LIBRARY_VOD].items,
@@ -275,6 +293,11 @@ int ctl_session_sync(struct ctl_session *s)
 		free(j);
 	}
 	return rc;
+}
+
+const struct ctl_sync_problem *ctl_session_sync_problem(const struct ctl_session *s)
+{
+	return &s->problem;
 }
 
 bool ctl_session_sync_running(const struct ctl_session *s)

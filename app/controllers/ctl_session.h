@@ -91,6 +91,14 @@ int ctl_session_days_left(const struct ctl_session *s, int64_t now);
  * (not logged in) or the queue's error. */
 int ctl_session_sync(struct ctl_session *s);
 bool ctl_session_sync_running(const struct ctl_session *s);
+
+/* What the last finished sync kept back (CTL_SESSION_SYNCED): a list that failed its checks keeps
+ * the previous one (library.h), a guide that could not be imported keeps the guide in force. */
+struct ctl_sync_problem {
+	bool lists_kept, guide_kept;
+	char detail[256]; /* the first reason, in English (logs and the detail line) */
+};
+const struct ctl_sync_problem *ctl_session_sync_problem(const struct ctl_session *s);
 /* The daily refresh: starts a sync when now (unix) has reached the next refresh. Returns the unix
  * time of the next refresh (0 when none is planned: not logged in). */
 int64_t ctl_session_tick(struct ctl_session *s, int64_t now);

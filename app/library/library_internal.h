@@ -34,9 +34,6 @@ int library_prepare(struct library *l, const char *sql, sqlite3_stmt **st);
 /* 64-bit FNV-1a, for ids of M3U entries and groups */
 uint64_t library_fnv1a(const char *s);
 
-/* SHA-256 of data */
-void library_sha256(const void *data, size_t len, unsigned char out[32]);
-
 /* A new random salt and the iterated hash of pin as the stored "salt:hash" into out (cap at least
  * LIBRARY_PIN_STORED_MAX). 0, -EINVAL (pin not 4-16 characters) or -EIO (no randomness). */
 int library_pin_encode(const char *pin, char *out, size_t cap);

@@ -29,11 +29,6 @@
 #define PIN_SALT_MAX 64 /* bytes of salt a stored value may carry */
 #define PIN_LEGACY_ROUNDS 10000
 
-void library_sha256(const void *data, size_t len, unsigned char out[32])
-{
-	SHA256(data, len, out);
-}
-
 /* ---------------------------------------------------------------------------------------------- */
 /* adult names */
 

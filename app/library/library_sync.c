@@ -14,6 +14,7 @@
 #include "library_internal.h"
 
 #include "plat_cancel.h"
+#include "plat_http.h"
 #include "plat_clock.h"
 #include "plat_log.h"
 
@@ -662,7 +663,8 @@ static void download_sentence(enum library_kind k, bool items_step, const struct
 static bool is_global(int err)
 {
 	return err == -ECANCELED || err == -EACCES || err == -EKEYREJECTED || err == -ECONNREFUSED ||
-	       err == -EHOSTUNREACH || err == XT_EUNTRUSTED || err == XT_ETLS || err == -ENOSPC;
+	       err == -EHOSTUNREACH || err == XT_EUNTRUSTED || err == XT_ETLS || err == -ENOSPC ||
+	       err == PLAT_HTTP_EREDIRECTS || err == PLAT_HTTP_EREDIRECT_REFUSED;
 }
 
 static void report_kept(struct library_list_report *r, enum library_kind k, int err)

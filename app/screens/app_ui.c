@@ -170,9 +170,18 @@ static void on_session(void *ud, enum ctl_session_event ev)
 	case CTL_SESSION_LOGIN_FAILED:
 		app_login_failed(app);
 		break;
-	case CTL_SESSION_SYNCED:
+	case CTL_SESSION_SYNCED: {
 		app_screens_changed(app, APP_CHANGED_CATALOGUE | APP_CHANGED_GUIDE);
+		const struct ctl_sync_problem *p = ctl_session_sync_problem(app->session);
+		if (p->lists_kept || p->guide_kept)
+			ui_toast_show(
+			    app->ui,
+			    p->lists_kept
+				? TR(app, "Some lists could not be updated; the previous ones are kept.")
+				: TR(app, "The guide could not be updated; the previous one is kept."),
+			    5000);
 		break;
+	}
 	}
 }
 

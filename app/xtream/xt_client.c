@@ -685,6 +685,8 @@ static int list_request(struct xt_client *c, const char *action, int64_t categor
 				  l->st.items);
 		} else if (err == -ENODATA) {
 			set_error(c, "empty answer from %s to %s", base, action);
+		} else if (err == -ENOMSG) {
+			set_error(c, "%s", xt_jscan_refusal(t.scan)); /* the panel's own words */
 		}
 	} else if (err == -EFBIG) {
 		set_error(c, "%s: one %s element is larger than %zu bytes", base, action, c->max_element);

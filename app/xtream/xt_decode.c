@@ -2,6 +2,8 @@
 /* Lenient decoders from jansson values to the structs of xtream.h: every field is read through the
  * scalar helpers at the top, so each quirk of section 9 of XTREAM.md is handled in one place. */
 #include "xt_decode.h"
+
+#include "plat_base64.h"
 #include "xtream_internal.h"
 
 #include <ctype.h>
@@ -744,117 +746,10 @@ int xt_decode_epg(const json_t *root, xt_epg_cb cb, void *ud)
 /* ---------------------------------------------------------------------------------------------- */
 /* text helpers */
 
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		uint32_t cp;
-		if (c < 0x80) {
-			if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
-				return false;
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
-}
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* decodes into out (cap bytes, no terminator); returns the decoded length or -1 when not base64 */
-static long b64_decode(const char *in, unsigned char *out, size_t cap)
-{
-	size_t len = strlen(in);
-	while (len > 0 && in[len - 1] == '=')
-		len--;
-	if (len == 0 || len % 4 == 1)
-		return -1;
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		int v = b64_value((unsigned char)in[i]);
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n >= cap)
-				return -1;
-			out[n++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return (long)n;
-}
-
-/* copies at most cap-1 bytes, never splitting a UTF-8 sequence */
-static size_t copy_utf8_cut(char *out, size_t cap, const char *in, size_t n)
-{
-	if (cap == 0)
-		return 0;
-	if (n > cap - 1) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)in[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(out, in, n);
-	out[n] = '\0';
-	return n;
-}
-
 size_t xt_base64_text(const char *in, char *out, size_t cap)
 {
-	if (cap == 0)
-		return 0;
-	if (!in) {
-		out[0] = '\0';
-		return 0;
-	}
-	size_t len = strlen(in);
-	/* decode into a bounded scratch buffer; text longer than it is kept raw */
-	unsigned char scratch[8192];
-	long n = len / 4 * 3 + 3 <= sizeof(scratch) ? b64_decode(in, scratch, sizeof(scratch)) : -1;
-	if (n > 0 && utf8_valid(scratch, (size_t)n))
-		return copy_utf8_cut(out, cap, (const char *)scratch, (size_t)n);
-	return copy_utf8_cut(out, cap, in, len);
+	plat_base64_text(in, out, cap);
+	return cap ? strlen(out) : 0;
 }
 
 static int digits(const char *s, int count, int *out)

@@ -83,8 +83,8 @@ int xt_url_timeshift(const struct xt_url_ctx *c, const struct xt_clock *clk, int
 int xt_url_timeshift_legacy(const struct xt_url_ctx *c, const struct xt_clock *clk, int64_t stream_id,
 			    int64_t start, int64_t stop, char *out, size_t cap);
 
-/* UTC offset of IANA zone at instant t from the tz database (zoneinfo_dir NULL: /usr/share/zoneinfo,
- * or $TZDIR). Reads TZif v1-v4 including the POSIX rule for instants after the last transition.
+/* UTC offset of IANA zone at instant t from the tz database (zoneinfo_dir NULL: $QANAT_ZONEINFO,
+ * else $TZDIR, else /usr/share/zoneinfo). Reads TZif v1-v4 including the POSIX rule for instants after the last transition.
  * Returns 0, -ENOENT (unknown or malformed zone name), -EINVAL (not a TZif file). */
 int xt_tz_offset(const char *zoneinfo_dir, const char *zone, int64_t t, int *offset_s);
 

@@ -347,7 +347,8 @@ static void test_parental(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	const char *stored = (const char *)sqlite3_column_text(st, 0);
 	assert_null(strstr(stored, "1234"));
-	assert_int_equal(strlen(stored), 32 + 1 + 64);
+	assert_int_equal(strncmp(stored, "pbkdf2-sha256:20000:", 20), 0);
+	assert_int_equal(strlen(stored), 20 + 32 + 1 + 64);
 	sqlite3_finalize(st);
 	/* changing it needs the old one */
 	assert_int_equal(library_pin_set(f->lib, "0000", "5678"), -EACCES);
