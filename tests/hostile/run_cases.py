@@ -658,8 +658,10 @@ def summarize(line):
 
 
 def sanitized(path):
+    """An AddressSanitizer build (libasan linked dynamically by default: look for its entry)."""
     with open(path, "rb") as f:
-        return b"AddressSanitizer" in f.read()
+        data = f.read()
+    return b"__asan_init" in data or b"AddressSanitizer" in data
 
 
 class Harness:
