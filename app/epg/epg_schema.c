@@ -285,6 +285,8 @@ int epg_stage_attach(sqlite3 *db, char *path, size_t cap)
 	else
 		snprintf(path, cap, "%s", ""); /* a temporary main database: a private temporary stage */
 	sqlite3_exec(db, "DETACH DATABASE epg_stage", NULL, NULL, NULL); /* a leftover of a crash */
+	/* private like the main file (SQLite gives its -wal and -shm the same mode) */
+	store_private_file(path);
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS epg_stage", -1, &st, NULL);
 	if (rc == SQLITE_OK) {

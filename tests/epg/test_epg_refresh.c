@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static char dir[64];
@@ -252,6 +253,9 @@ static void test_background_refresh_cancelled_mid_download(void **state)
 	for (int i = 0; i < 1500 && !staging_begun(stage) && !epg_refresh_finished(r); i++)
 		nanosleep(&tick, NULL);
 	assert_true(staging_begun(stage));
+	struct stat sb;
+	assert_int_equal(stat(stage, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0); /* the staged guide is private like the main file */
 	struct timespec linger = { 0, 300 * 1000 * 1000 };
 	nanosleep(&linger, NULL);
 	assert_false(epg_refresh_finished(r)); /* a drip never ends by itself */
