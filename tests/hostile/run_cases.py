@@ -31,14 +31,12 @@ import shutil
 import signal
 import socket
 import sqlite3
-import ssl
 import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PANEL_RUN = os.path.join(os.path.dirname(HERE), "panel", "run")

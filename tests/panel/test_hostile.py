@@ -6,7 +6,6 @@ import gzip
 import http.client
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import tempfile
