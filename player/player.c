@@ -12,14 +12,49 @@
 #include <libavutil/imgutils.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+void player_limits_default(struct player_limits *l)
+{
+	*l = (struct player_limits){ .max_width = 4096,
+				     .max_height = 2304,
+				     .max_memory_mb = 64,
+				     .hls_max_depth = 3,
+				     .max_opens_per_s = 20,
+				     .open_timeout_ms = 15000,
+				     .nothing_playable_ms = 20000 };
+}
 
 void player_config_default(struct player_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->reconnect_max = 6;
+	c->reconnect_window_ms = 60000;
 	c->read_timeout_ms = 4000;
 	c->live_latency_ms = 1000;
 	c->deinterlace = true;
+	player_limits_default(&c->limits);
+}
+
+/* A zero (or negative) field of the owner's limits takes the default. */
+static void limits_fill(struct player_limits *l)
+{
+	struct player_limits d;
+	player_limits_default(&d);
+	if (l->max_width <= 0)
+		l->max_width = d.max_width;
+	if (l->max_height <= 0)
+		l->max_height = d.max_height;
+	if (!l->max_memory_mb)
+		l->max_memory_mb = d.max_memory_mb;
+	if (!l->hls_max_depth)
+		l->hls_max_depth = d.hls_max_depth;
+	if (!l->max_opens_per_s)
+		l->max_opens_per_s = d.max_opens_per_s;
+	if (!l->open_timeout_ms)
+		l->open_timeout_ms = d.open_timeout_ms;
+	if (!l->nothing_playable_ms)
+		l->nothing_playable_ms = d.nothing_playable_ms;
 }
 
 const char *player_error_kind_name(enum player_error_kind k)
@@ -512,6 +547,47 @@ static void retire_current_locked(struct player *p)
 	pthread_cond_signal(&p->reap_cond);
 }
 
+/* FFmpeg's TLS takes its trust from one CA file (GnuTLS: instead of the system store): a bundle is
+ * written to a private file of the player's. Sets p->ca_file (owned) from the copied config. */
+static int trust_setup(struct player *p)
+{
+	const struct player_config *c = &p->cfg;
+	if (!c->ca_bundle || !c->ca_bundle_len) {
+		p->ca_file = c->ca_file && c->ca_file[0] ? strdup(c->ca_file) : NULL;
+		return c->ca_file && c->ca_file[0] && !p->ca_file ? -ENOMEM : 0;
+	}
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/qanat-player-ca-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	bool ok = fd >= 0;
+	for (size_t done = 0; ok && done < c->ca_bundle_len;) {
+		ssize_t n = write(fd, c->ca_bundle + done, c->ca_bundle_len - done);
+		ok = n > 0;
+		done += ok ? (size_t)n : 0;
+	}
+	if (fd >= 0 && close(fd) < 0)
+		ok = false;
+	if (ok)
+		p->ca_file = strdup(path);
+	if (!ok || !p->ca_file) {
+		if (fd >= 0)
+			unlink(path);
+		plat_log_warn("player", "the CA bundle cannot be written to %s", dir && *dir ? dir : "/tmp");
+		return -EIO;
+	}
+	p->ca_file_owned = true;
+	return 0;
+}
+
+static void trust_free(struct player *p)
+{
+	if (p->ca_file && p->ca_file_owned)
+		unlink(p->ca_file);
+	free(p->ca_file);
+	p->ca_file = NULL;
+}
+
 int player_create(const struct player_config *config, struct player **out)
 {
 	if (!out)
@@ -525,14 +601,21 @@ int player_create(const struct player_config *config, struct player **out)
 		player_config_default(&p->cfg);
 	if (!p->cfg.reconnect_max)
 		p->cfg.reconnect_max = 6;
+	if (!p->cfg.reconnect_window_ms)
+		p->cfg.reconnect_window_ms = 60000;
 	if (!p->cfg.read_timeout_ms)
 		p->cfg.read_timeout_ms = 4000;
 	if (!p->cfg.live_latency_ms)
 		p->cfg.live_latency_ms = 1000;
+	limits_fill(&p->cfg.limits);
 	p->decoders = strdup(p->cfg.decoders ? p->cfg.decoders : "");
 	p->user_agent = strdup(p->cfg.user_agent ? p->cfg.user_agent : "Qanat");
 	p->cfg.decoders = p->decoders;
 	p->cfg.user_agent = p->user_agent;
+	int trc = trust_setup(p);
+	p->cfg.ca_bundle = NULL;
+	p->cfg.ca_bundle_len = 0;
+	p->cfg.ca_file = p->ca_file;
 	pthread_mutex_init(&p->ev_lock, NULL);
 	pthread_mutex_init(&p->wake_lock, NULL);
 	p->wake = p->cfg.on_wake;
@@ -545,8 +628,8 @@ int player_create(const struct player_config *config, struct player **out)
 	atomic_store(&p->out.volume, 100);
 	p->out.end_pts_us = AV_NOPTS_VALUE;
 	p->out.paused = true;
-	int rc = -ENOMEM;
-	if (!p->decoders || !p->user_agent)
+	int rc = trc < 0 ? trc : -ENOMEM;
+	if (!p->decoders || !p->user_agent || trc < 0)
 		goto fail;
 	struct plat_audio_spec want = { .sample_rate = 48000, .channels = 2, .period = 1024 };
 	rc = plat_audio_open(p->cfg.audio, &want, audio_pull, p, &p->out.dev, &p->out.spec);
@@ -566,6 +649,7 @@ int player_create(const struct player_config *config, struct player **out)
 fail:
 	free(p->decoders);
 	free(p->user_agent);
+	trust_free(p);
 	free(p);
 	return rc;
 }
@@ -595,6 +679,7 @@ void player_destroy(struct player **pp)
 	pthread_cond_destroy(&p->out.cond);
 	free(p->decoders);
 	free(p->user_agent);
+	trust_free(p);
 	free(p);
 	*pp = NULL;
 }
@@ -805,7 +890,12 @@ void player_info_get(struct player *p, struct player_info *out)
 		pthread_mutex_lock(&s->lock);
 		*out = s->info;
 		int64_t start = s->start_us, offset = s->pos_offset_ms;
+		uint64_t stall_since = s->info_stall_since_us;
 		pthread_mutex_unlock(&s->lock);
+		/* the stall running now counts too (a run that ends in an outage shows it) */
+		uint64_t now = plat_clock_mono_us();
+		if (stall_since && now > stall_since)
+			out->stall_ms += (uint32_t)((now - stall_since) / 1000);
 		out->dropped_frames = atomic_load(&s->dropped);
 		int64_t pts = atomic_load(&s->play_pts_us);
 		if (pts != AV_NOPTS_VALUE && start != AV_NOPTS_VALUE)

@@ -36,6 +36,18 @@ typedef void (*player_wake_fn)(void *opaque);
  * up. Runs on the player's reader thread; may block briefly (it is interruptible by nothing). */
 typedef int (*player_catchup_fn)(void *opaque, int64_t from_ms, char *url, size_t cap, int64_t *offset_ms);
 
+/* The box's limits for what a stream may make the player do: a hostile or broken stream is refused
+ * with its own reason (player_events.h, enum player_refusal) instead of exhausting memory, hammering
+ * a server or leaving the viewer on "opening" forever. 0 in a field: the default named. */
+struct player_limits {
+	int max_width, max_height;    /* largest picture decoded; 4096 x 2304 */
+	uint32_t max_memory_mb;       /* packet and decoded-picture queues together, in bytes; 64 */
+	uint32_t hls_max_depth;       /* master playlists in a chain (one pointing to itself: refused); 3 */
+	uint32_t max_opens_per_s;     /* nested opens (HLS playlists, segments, keys), sustained; 20 */
+	uint32_t open_timeout_ms;     /* connect, headers and probing of one open together; 15000 */
+	uint32_t nothing_playable_ms; /* opened, yet no picture or sound within this: the end; 20000 */
+};
+
 struct player_config {
 	const struct plat_audio_driver *audio; /* NULL: plat_audio_null */
 	/* Decoder order per codec: "h264=h264_v4l2m2m,h264;hevc=hevc_v4l2m2m,hevc". Codecs not named use
@@ -47,18 +59,31 @@ struct player_config {
 	void *wake_opaque;
 	player_catchup_fn catchup; /* may be NULL: catch-up then behaves as VOD */
 	void *catchup_opaque;
-	uint32_t reconnect_max;   /* attempts in a row before giving up; 0: 6 */
+	uint32_t reconnect_max; /* attempts in a row before giving up; 0: 6 */
+	/* a stream that played and was lost keeps reconnecting (past reconnect_max) this long; 0: 60000 */
+	uint32_t reconnect_window_ms;
 	uint32_t read_timeout_ms; /* no byte for this long: the connection is dead; 0: 4000 */
 	uint32_t live_latency_ms; /* live buffer target; beyond 3x it the play head jumps; 0: 1000 */
 	const char *user_agent;   /* NULL: "Qanat" */
 	bool deinterlace;         /* bwdif on interlaced frames (default true via player_config_default) */
+	/* TLS of every FFmpeg open (the stream, HLS playlists, segments and keys) is verified, the host
+	 * name included, against the system store, or instead against: ca_bundle, PEM certificates
+	 * (ca_bundle_len bytes; plat_http_ca_bundle(): the system's and the operator's), copied into a
+	 * private file for FFmpeg (removed by player_destroy); else ca_file, a PEM file. NULL: none. */
+	const char *ca_bundle;
+	size_t ca_bundle_len;
+	const char *ca_file;
+	struct player_limits limits;
 };
 
-/* Fills *c with the defaults described above. */
+/* Fills *c with the defaults described above (limits included). */
 void player_config_default(struct player_config *c);
+/* Fills *l with the default limits (4096 x 2304, 64 MB, depth 3, 20 opens/s, 15 s, 20 s). */
+void player_limits_default(struct player_limits *l);
 
 /* Creates an idle player. *config is copied (strings too). On success *out is owned by the caller
- * (player_destroy()). Returns 0, -EINVAL, -ENOMEM or the audio device's error. */
+ * (player_destroy()). Returns 0, -EINVAL, -ENOMEM, -EIO (the CA bundle could not be written) or the
+ * audio device's error. */
 int player_create(const struct player_config *config, struct player **out);
 
 /* Replaces the wake-up callback (config.on_wake; fn NULL: none). Once it returns the old callback

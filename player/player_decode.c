@@ -112,6 +112,12 @@ static int open_codec(struct decoder *d, const AVCodecParameters *par, int from)
 		ctx->pkt_timebase = d->ctx_tb;
 		if (d->slot == SLOT_VIDEO && !codec_is_hw(c))
 			ctx->thread_count = 2;
+		if (d->slot == SLOT_VIDEO) {
+			/* the reader refuses a picture too large from its headers; this is the decoder's own
+			 * guard for a codec without a parser (it allocates nothing beyond it) */
+			const struct player_limits *l = &s->p->cfg.limits;
+			ctx->max_pixels = (int64_t)FFALIGN(l->max_width, 16) * FFALIGN(l->max_height, 16);
+		}
 		AVDictionary *o = NULL;
 		if (d->slot == SLOT_SUB)
 			av_dict_set(&o, "sub_text_format", "ass", 0);
@@ -574,6 +580,7 @@ static void stall_begin(struct presenter *pr)
 	s->stall_start_us = plat_clock_mono_us();
 	pthread_mutex_lock(&s->lock);
 	s->info.stalls++;
+	s->info_stall_since_us = s->stall_start_us;
 	struct player_event ev = { .type = PLAYER_EV_STALL_START,
 				   .mono_us = s->stall_start_us,
 				   .session = s->id };
@@ -595,6 +602,7 @@ static void stall_end(struct presenter *pr)
 	uint32_t ms = (uint32_t)((now - s->stall_start_us) / 1000);
 	pthread_mutex_lock(&s->lock);
 	s->info.stall_ms += ms;
+	s->info_stall_since_us = 0;
 	struct player_event ev = { .type = PLAYER_EV_STALL_END, .mono_us = now, .session = s->id };
 	ev.u.stall.duration_ms = ms;
 	ev.u.stall.count = s->info.stalls;
@@ -720,6 +728,41 @@ static void show(struct presenter *pr, AVFrame *f, int serial)
 	session_first_frame(s);
 }
 
+/* No new picture for this long while playing is a stall: three frame times, at least 600 ms. */
+static uint64_t stall_grace_us(const struct presenter *pr)
+{
+	return (uint64_t)(pr->frame_dur * 3 > 600000 ? pr->frame_dur * 3 : 600000);
+}
+
+/* When the picture shown last becomes a stall (0: no stall can begin now). */
+static uint64_t stall_due(const struct presenter *pr)
+{
+	if (pr->serial < 0 || pr->s->stalled)
+		return 0;
+	return pr->last_mono + stall_grace_us(pr);
+}
+
+/* A stall is the picture standing still, whatever the reason: an empty ring, or pictures waiting
+ * for an audio clock that stopped with the data. It lasts, across any reconnect, until a picture is
+ * shown again (show() ends it). */
+static void stall_check(struct presenter *pr, uint64_t now)
+{
+	struct player_session *s = pr->s;
+	if (atomic_load(&s->paused) || atomic_load(&s->read_eof))
+		return;
+	uint64_t due = stall_due(pr);
+	if (due && now >= due)
+		stall_begin(pr);
+}
+
+static void resume_clock(struct presenter *pr, uint64_t now)
+{
+	pr->was_paused = false;
+	pr->sys_pts = pr->last_pts;
+	pr->sys_mono = now;
+	pr->last_mono = now; /* the pause was not a stall */
+}
+
 /* Waits on the picture ring until deadline (mono us) or a signal. frames.lock held. */
 static void frames_wait(struct player_session *s, uint64_t deadline_us)
 {
@@ -773,34 +816,24 @@ void *player_presenter_thread(void *arg)
 		bool paused = atomic_load(&s->paused);
 		if (paused || s->frames.count == 0) {
 			uint64_t now = plat_clock_mono_us();
-			uint64_t grace = (uint64_t)(pr.frame_dur * 3 > 600000 ? pr.frame_dur * 3 : 600000);
 			uint64_t deadline = now + 250000;
-			if (!paused && pr.serial >= 0 && !s->stalled && pr.last_mono + grace > now &&
-			    pr.last_mono + grace < deadline)
-				deadline = pr.last_mono + grace;
+			uint64_t due = stall_due(&pr);
+			if (!paused && due > now && due < deadline)
+				deadline = due;
 			frames_wait(s, deadline);
-			bool empty = s->frames.count == 0;
 			pthread_mutex_unlock(&s->frames.lock);
 			now = plat_clock_mono_us();
 			if (paused || atomic_load(&s->paused)) {
 				pr.was_paused = true;
 				continue;
 			}
-			if (pr.was_paused) { /* the system clock restarts where it stopped */
-				pr.was_paused = false;
-				pr.sys_pts = pr.last_pts;
-				pr.sys_mono = now;
-			}
-			if (empty && pr.serial >= 0 && now - pr.last_mono >= grace &&
-			    !atomic_load(&s->read_eof))
-				stall_begin(&pr);
+			if (pr.was_paused) /* the system clock restarts where it stopped */
+				resume_clock(&pr, now);
+			stall_check(&pr, now);
 			continue;
 		}
-		if (pr.was_paused) {
-			pr.was_paused = false;
-			pr.sys_pts = pr.last_pts;
-			pr.sys_mono = plat_clock_mono_us();
-		}
+		if (pr.was_paused)
+			resume_clock(&pr, plat_clock_mono_us());
 		AVFrame *f = s->frames.frames[s->frames.rindex];
 		int serial = s->frames.serials[s->frames.rindex];
 		int cur = pq_serial(&s->dec[SLOT_VIDEO].q);
@@ -820,7 +853,11 @@ void *player_presenter_thread(void *arg)
 				pr.sys_mono = plat_clock_mono_us();
 				display = pop = true;
 			} else if (delay > 2000) {
-				frames_wait(s, plat_clock_mono_us() + (uint64_t)delay);
+				/* a picture waiting for a clock that stopped (the audio ran dry in an outage)
+				 * is a stall too: wake in time to see it */
+				uint64_t now = plat_clock_mono_us(), until = now + (uint64_t)delay;
+				uint64_t due = stall_due(&pr);
+				frames_wait(s, due > now && due < until ? due : until);
 			} else if (delay < -100000 && s->frames.count > 1) {
 				atomic_fetch_add(&s->dropped, 1);
 				pop = true;
@@ -828,17 +865,15 @@ void *player_presenter_thread(void *arg)
 				display = pop = true;
 			}
 		}
-		if (pop) {
-			s->frames.frames[s->frames.rindex] = NULL;
-			s->frames.rindex = (s->frames.rindex + 1) % PQ_FRAMES;
-			s->frames.count--;
-			pthread_cond_broadcast(&s->frames.cond);
-		}
+		if (pop)
+			pq_frames_pop_locked(&s->frames);
 		pthread_mutex_unlock(&s->frames.lock);
 		if (display)
 			show(&pr, f, serial);
 		else if (pop)
 			av_frame_free(&f);
+		else
+			stall_check(&pr, plat_clock_mono_us());
 	}
 	return NULL;
 }

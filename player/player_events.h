@@ -43,6 +43,17 @@ enum player_error_kind {
 	PLAYER_ERR_NO_MEDIA /* nothing playable in the stream (HTML, empty body) */
 };
 
+/* Why a stream was refused (a fatal PLAYER_EV_ERROR): a rule or a limit of the box, each with its
+ * own sentence for the viewer; PLAYER_REFUSAL_NONE for every other error. */
+enum player_refusal {
+	PLAYER_REFUSAL_NONE,
+	PLAYER_REFUSAL_TLS_UNTRUSTED,   /* the server's certificate did not verify (kind NET, net "tls") */
+	PLAYER_REFUSAL_TOO_LARGE,       /* picture larger than the limits (width/height, max_*) */
+	PLAYER_REFUSAL_PLAYLIST_LOOP,   /* an HLS playlist points to itself or nests too deep */
+	PLAYER_REFUSAL_REQUEST_RATE,    /* HLS asks for more requests than the limit, sustained */
+	PLAYER_REFUSAL_NOTHING_PLAYABLE /* opened, but no picture or sound came in time */
+};
+
 struct player_event {
 	enum player_event_type type;
 	uint64_t mono_us; /* plat_clock_mono_us() when it happened */
@@ -70,6 +81,9 @@ struct player_event {
 			char net[16];   /* "dns", "connect", "timeout", "reset" */
 			char codec[32]; /* PLAYER_ERR_DECODER */
 			char message[160];
+			enum player_refusal refusal;
+			int width, height;         /* PLAYER_REFUSAL_TOO_LARGE: the stream's picture... */
+			int max_width, max_height; /* ...and the box's limit */
 		} error;
 		struct {
 			uint32_t bitrate_kbps; /* measured over the last interval */

@@ -62,22 +62,31 @@ void pq_abort(struct pq_packet_queue *q);
 void pq_stats(struct pq_packet_queue *q, int *count, size_t *bytes, int64_t *duration_us);
 int pq_serial(struct pq_packet_queue *q);
 
-/* A ring of decoded video frames between the video decoder and the presenter. */
+/* A ring of decoded video frames between the video decoder and the presenter, bounded by count and
+ * by bytes (the player's memory limit: four 4K pictures would not fit a box). */
 #define PQ_FRAMES 4
 struct pq_frame_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	AVFrame *frames[PQ_FRAMES];
 	int serials[PQ_FRAMES];
+	size_t sizes[PQ_FRAMES];
 	int rindex, count;
+	size_t bytes;     /* of the pictures queued */
+	size_t max_bytes; /* a picture waits while the ring holds one and this would be passed */
 	bool abort;
 	bool eof; /* the decoder drained: no more frames will come for this serial */
 };
 
-void pq_frames_init(struct pq_frame_queue *f);
+void pq_frames_init(struct pq_frame_queue *f, size_t max_bytes);
 void pq_frames_destroy(struct pq_frame_queue *f);
-/* Blocks while full. Takes the reference of frame. Returns 0, or -1 on abort (frame freed). */
+/* Blocks while full (count or bytes). Takes the reference of frame. Returns 0, or -1 on abort
+ * (frame freed). */
 int pq_frames_push(struct pq_frame_queue *f, AVFrame *frame, int serial);
+/* Removes the oldest picture (count > 0, f->lock held) and returns it (caller owns). */
+AVFrame *pq_frames_pop_locked(struct pq_frame_queue *f);
+/* Bytes of the buffers a picture holds. */
+size_t pq_frame_bytes(const AVFrame *frame);
 void pq_frames_abort(struct pq_frame_queue *f);
 void pq_frames_clear(struct pq_frame_queue *f);
 
@@ -123,6 +132,8 @@ struct player {
 	struct player_config cfg;
 	char *decoders; /* owned copies of cfg strings */
 	char *user_agent;
+	char *ca_file;      /* NULL: the system store */
+	bool ca_file_owned; /* the player's private copy of cfg.ca_bundle: removed at destroy */
 	struct audio_out out;
 
 	/* ev_lock guards the event ring */
@@ -224,6 +235,24 @@ struct decoder {
 	int epoch; /* s->epoch when this serial began */
 };
 
+/* The session's FFmpeg I/O accounting (player_io.c): reader thread only, except the atomics. */
+struct session_io {
+	AVIOInterruptCB icb;
+	_Atomic uint64_t open_deadline_us; /* 0: none; past it an open is interrupted */
+	_Atomic uint64_t play_deadline_us; /* 0: none; past it without a first frame: nothing playable */
+	_Atomic bool deadline_hit;         /* the open deadline interrupted an open */
+	_Atomic bool tls_untrusted;        /* FFmpeg logged a certificate that did not verify */
+	_Atomic int refusal;               /* enum player_refusal: a rule of the box refused */
+	int refused_w, refused_h;          /* PLAYER_REFUSAL_TOO_LARGE: the picture's size */
+	bool remote;                       /* the URL opened is not a local file: no file opens */
+	double tokens;                     /* request-rate bucket */
+	uint64_t tokens_mono_us;
+	uint32_t throttled;       /* opens in a row that had to wait for a token */
+	uint32_t opens;           /* nested opens since the session started */
+	uint32_t masters;         /* nested master playlists met by the current open */
+	char master_urls[4][256]; /* their URLs, for a loop */
+};
+
 struct player_session {
 	struct player *p;
 	uint32_t id;
@@ -241,6 +270,13 @@ struct player_session {
 	struct pq_notify notify;
 	struct decoder dec[SLOT_N];
 	struct pq_frame_queue frames;
+	struct session_io io;
+	size_t packet_cap; /* bytes of packets queued (the memory limit's share) */
+	/* reader-owned: the video packets' picture size, learned by a parser before any decoder */
+	AVCodecParserContext *vparser;
+	AVCodecContext *vparser_ctx;
+	int vparser_stream;
+	enum AVCodecID vparser_codec;
 
 	/* lock guards the fields below, the decoders' par/stream_index, and ic's stream list
 	 * for player_tracks_get */
@@ -256,7 +292,8 @@ struct player_session {
 	/* presenter-owned */
 	bool first_frame_done;
 	bool stalled;
-	uint64_t stall_start_us;
+	uint64_t stall_start_us;      /* also in info_stall_since_us under lock, for player_info_get */
+	uint64_t info_stall_since_us; /* lock: the stall running now (0: none) */
 	_Atomic bool has_video, has_audio;
 	_Atomic int64_t play_pts_us; /* media time at the play head */
 	_Atomic int64_t read_pts_us; /* media time of the newest demuxed packet */
@@ -286,6 +323,19 @@ void session_emit_error(struct player_session *s, enum player_error_kind kind, b
 			int averror, const char *net, const char *codec, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 void session_first_frame(struct player_session *s);
+
+/* FFmpeg I/O with the box's rules (player_io.c), all on the reader thread. */
+/* Prepares s->io for a session (the interrupt callback included). */
+void player_io_init(struct player_session *s);
+/* Adds the rules of every open to *o: TLS verification and CA, timeouts, User-Agent, the protocols
+ * allowed. */
+void player_io_options(struct player_session *s, AVDictionary **o);
+/* Makes ic's nested opens (HLS playlists, segments, keys) follow the rules, counted and watched. */
+void player_io_install(struct player_session *s, AVFormatContext *ic);
+/* The open deadline: starts now (true) or is lifted (false); also clears the per-open counters. */
+void player_io_open_begin(struct player_session *s, bool begin);
+/* True once no first frame came within the limit of the first successful open. */
+bool player_io_nothing_playable(struct player_session *s);
 
 /* Decoder threads (player_decode.c). */
 void *player_decoder_thread(void *arg);

@@ -196,20 +196,40 @@ int pq_serial(struct pq_packet_queue *q)
 
 /* ---- frame ring ---- */
 
-void pq_frames_init(struct pq_frame_queue *f)
+void pq_frames_init(struct pq_frame_queue *f, size_t max_bytes)
 {
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->lock, NULL);
 	cond_init_mono(&f->cond);
+	f->max_bytes = max_bytes;
+}
+
+size_t pq_frame_bytes(const AVFrame *frame)
+{
+	size_t n = 0;
+	for (int i = 0; i < AV_NUM_DATA_POINTERS && frame->buf[i]; i++)
+		n += frame->buf[i]->size;
+	return n;
+}
+
+AVFrame *pq_frames_pop_locked(struct pq_frame_queue *f)
+{
+	AVFrame *frame = f->frames[f->rindex];
+	f->frames[f->rindex] = NULL;
+	f->bytes -= f->sizes[f->rindex];
+	f->sizes[f->rindex] = 0;
+	f->rindex = (f->rindex + 1) % PQ_FRAMES;
+	f->count--;
+	pthread_cond_broadcast(&f->cond);
+	return frame;
 }
 
 void pq_frames_clear(struct pq_frame_queue *f)
 {
 	pthread_mutex_lock(&f->lock);
 	while (f->count > 0) {
-		av_frame_free(&f->frames[f->rindex]);
-		f->rindex = (f->rindex + 1) % PQ_FRAMES;
-		f->count--;
+		AVFrame *frame = pq_frames_pop_locked(f);
+		av_frame_free(&frame);
 	}
 	f->eof = false;
 	pthread_cond_broadcast(&f->cond);
@@ -225,8 +245,11 @@ void pq_frames_destroy(struct pq_frame_queue *f)
 
 int pq_frames_push(struct pq_frame_queue *f, AVFrame *frame, int serial)
 {
+	size_t size = pq_frame_bytes(frame);
 	pthread_mutex_lock(&f->lock);
-	while (!f->abort && f->count == PQ_FRAMES)
+	/* one picture always fits, whatever its size: the resolution limit bounds that one */
+	while (!f->abort &&
+	       (f->count == PQ_FRAMES || (f->count > 0 && f->max_bytes && f->bytes + size > f->max_bytes)))
 		pthread_cond_wait(&f->cond, &f->lock);
 	if (f->abort) {
 		pthread_mutex_unlock(&f->lock);
@@ -236,6 +259,8 @@ int pq_frames_push(struct pq_frame_queue *f, AVFrame *frame, int serial)
 	int w = (f->rindex + f->count) % PQ_FRAMES;
 	f->frames[w] = frame;
 	f->serials[w] = serial;
+	f->sizes[w] = size;
+	f->bytes += size;
 	f->count++;
 	f->eof = false;
 	pthread_cond_broadcast(&f->cond);

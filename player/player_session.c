@@ -20,6 +20,16 @@
 /* The reader thread whose FFmpeg calls are logging right now, so that the log callback can file the
  * exact HTTP status with the right session (per thread, not a shared global). */
 static _Thread_local int *tls_http_status;
+/* The session whose reader runs on this thread: FFmpeg tells a certificate that did not verify only
+ * in its log (the error code is a plain EIO). */
+static _Thread_local struct player_session *tls_reader;
+
+static bool is_certificate_failure(const char *line)
+{
+	/* GnuTLS: "Peer certificate failed verification", "Unable to verify peer certificate: ...",
+	 * "The certificate's owner does not match hostname ..."; OpenSSL: "certificate verify failed" */
+	return strstr(line, "certificate") && (strstr(line, "verif") || strstr(line, "does not match"));
+}
 
 static void ff_log(void *avcl, int level, const char *fmt, va_list vl)
 {
@@ -32,6 +42,8 @@ static void ff_log(void *avcl, int level, const char *fmt, va_list vl)
 		if (code >= 400 && code < 600)
 			*tls_http_status = (int)code;
 	}
+	if (tls_reader && is_certificate_failure(line))
+		atomic_store(&tls_reader->io.tls_untrusted, true);
 	size_t n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
@@ -146,7 +158,9 @@ struct failure {
 	int http_status;
 	int averror;
 	const char *net;
-	bool business; /* 4xx: retrying will not help */
+	bool business;               /* 4xx: retrying will not help */
+	enum player_refusal refusal; /* a rule of the box refused the stream: fatal at once */
+	int width, height;           /* PLAYER_REFUSAL_TOO_LARGE */
 };
 
 static struct failure classify(int err, int logged_status)
@@ -198,8 +212,86 @@ static struct failure classify(int err, int logged_status)
 	return f;
 }
 
+/* The sentence of a refusal, for the log, `qanat play` and QoE (the UI says its own translation). */
+static void emit_refusal(struct player_session *s, const struct failure *f)
+{
+	if (!is_current(s))
+		return;
+	struct player_limits *l = &s->p->cfg.limits;
+	struct player_event ev = ev_new(s, PLAYER_EV_ERROR);
+	ev.u.error.kind = f->kind;
+	ev.u.error.fatal = true;
+	ev.u.error.averror = f->averror;
+	ev.u.error.refusal = f->refusal;
+	if (f->net)
+		snprintf(ev.u.error.net, sizeof(ev.u.error.net), "%s", f->net);
+	char *m = ev.u.error.message;
+	size_t cap = sizeof(ev.u.error.message);
+	switch (f->refusal) {
+	case PLAYER_REFUSAL_TLS_UNTRUSTED:
+		snprintf(m, cap, "The stream's server certificate is not trusted.");
+		break;
+	case PLAYER_REFUSAL_TOO_LARGE:
+		ev.u.error.width = f->width;
+		ev.u.error.height = f->height;
+		ev.u.error.max_width = l->max_width;
+		ev.u.error.max_height = l->max_height;
+		snprintf(m, cap, "This channel's picture (%dx%d) is larger than this box can show (%dx%d).",
+			 f->width, f->height, l->max_width, l->max_height);
+		break;
+	case PLAYER_REFUSAL_PLAYLIST_LOOP:
+		snprintf(m, cap, "This channel's playlist points to itself or nests too deep.");
+		break;
+	case PLAYER_REFUSAL_REQUEST_RATE:
+		snprintf(m, cap, "This channel asks for more requests than this box allows.");
+		break;
+	default:
+		snprintf(m, cap, "This channel sends nothing this box can play.");
+		break;
+	}
+	plat_log_warn("player", "session %u: fatal: %s", s->id, m);
+	player_emit(s->p, &ev);
+	session_set_state(s, PLAYER_STATE_FAILED);
+}
+
+/* What the session's I/O found out about a failed open or read: a rule that refused, a certificate
+ * that did not verify, the open deadline. */
+static void io_findings(struct player_session *s, struct failure *f)
+{
+	if (atomic_load(&s->io.tls_untrusted)) {
+		*f = (struct failure){ .kind = PLAYER_ERR_NET,
+				       .net = "tls",
+				       .averror = f->averror,
+				       .refusal = PLAYER_REFUSAL_TLS_UNTRUSTED };
+		return;
+	}
+	int why = atomic_load(&s->io.refusal);
+	if (why != PLAYER_REFUSAL_NONE) {
+		*f = (struct failure){ .kind = PLAYER_ERR_NO_MEDIA,
+				       .averror = f->averror,
+				       .refusal = (enum player_refusal)why,
+				       .width = s->io.refused_w,
+				       .height = s->io.refused_h };
+		return;
+	}
+	if (player_io_nothing_playable(s)) {
+		*f = (struct failure){ .kind = PLAYER_ERR_NO_MEDIA,
+				       .averror = f->averror,
+				       .refusal = PLAYER_REFUSAL_NOTHING_PLAYABLE };
+		return;
+	}
+	if (atomic_load(&s->io.deadline_hit) && !f->http_status) {
+		f->kind = PLAYER_ERR_NET;
+		f->net = "timeout";
+	}
+}
+
 static void emit_failure(struct player_session *s, const struct failure *f, bool fatal, const char *what)
 {
+	if (f->refusal != PLAYER_REFUSAL_NONE) {
+		emit_refusal(s, f);
+		return;
+	}
 	char reason[64];
 	av_strerror(f->averror, reason, sizeof(reason));
 	if (f->kind == PLAYER_ERR_HTTP)
@@ -218,34 +310,103 @@ static void emit_failure(struct player_session *s, const struct failure *f, bool
 
 /* ---- opening ---- */
 
-static int interrupt_cb(void *opaque)
-{
-	struct player_session *s = opaque;
-	return atomic_load(&s->abort);
-}
-
 static bool is_live(const struct player_session *s)
 {
 	return s->opts.kind == PLAYER_KIND_LIVE;
 }
 
-static int open_input(struct player_session *s, const char *url, AVFormatContext **out, struct failure *f)
+/* A picture larger than the box's limits, before any decoder allocates it. */
+static bool too_large(struct player_session *s, int w, int h)
+{
+	const struct player_limits *l = &s->p->cfg.limits;
+	return w > l->max_width || h > l->max_height;
+}
+
+/* Notes a picture too large; the reader ends the session with it (io_findings). */
+static int refuse_size(struct player_session *s, int w, int h)
+{
+	int expected = PLAYER_REFUSAL_NONE;
+	if (atomic_compare_exchange_strong(&s->io.refusal, &expected, PLAYER_REFUSAL_TOO_LARGE)) {
+		s->io.refused_w = w;
+		s->io.refused_h = h;
+		plat_log_warn("player", "session %u: picture %dx%d refused (limit %dx%d)", s->id, w, h,
+			      s->p->cfg.limits.max_width, s->p->cfg.limits.max_height);
+	}
+	return AVERROR(ERANGE);
+}
+
+static void vparser_free(struct player_session *s)
+{
+	av_parser_close(s->vparser);
+	s->vparser = NULL;
+	avcodec_free_context(&s->vparser_ctx);
+}
+
+/* Learns the picture size of a video packet from FFmpeg's parser (its headers only: SPS, sequence
+ * header), so a picture too large is refused before a decoder allocates it, at the start or at an
+ * SPS change mid-stream. Returns 0, or a negative AVERROR once refused. Reader thread. */
+static int vparser_check(struct player_session *s, const AVPacket *pkt)
+{
+	const AVCodecParameters *par = s->ic->streams[pkt->stream_index]->codecpar;
+	if (s->vparser_stream != pkt->stream_index || s->vparser_codec != par->codec_id) {
+		vparser_free(s);
+		s->vparser_stream = pkt->stream_index;
+		s->vparser_codec = par->codec_id;
+		s->vparser = av_parser_init(par->codec_id);
+		s->vparser_ctx = s->vparser ? avcodec_alloc_context3(NULL) : NULL;
+		if (!s->vparser_ctx || avcodec_parameters_to_context(s->vparser_ctx, par) < 0)
+			vparser_free(s); /* no parser for this codec: the decoder's max_pixels guards */
+		else
+			s->vparser->flags |= PARSER_FLAG_COMPLETE_FRAMES;
+	}
+	if (!s->vparser || !pkt->size)
+		return 0;
+	uint8_t *data = NULL;
+	int size = 0;
+	av_parser_parse2(s->vparser, s->vparser_ctx, &data, &size, pkt->data, pkt->size, pkt->pts, pkt->dts,
+			 pkt->pos);
+	int w = s->vparser->width > 0 ? s->vparser->width : s->vparser->coded_width;
+	int h = s->vparser->height > 0 ? s->vparser->height : s->vparser->coded_height;
+	if (w <= 0 || h <= 0) {
+		w = s->vparser_ctx->width;
+		h = s->vparser_ctx->height;
+	}
+	return too_large(s, w, h) ? refuse_size(s, w, h) : 0;
+}
+
+/* avformat_find_stream_info decodes a picture or two: its decoders get the box's pixel limit, so a
+ * picture too large is never allocated there either (the size still comes from the headers). */
+static int find_stream_info(struct player_session *s, AVFormatContext *ic)
+{
+	const struct player_limits *l = &s->p->cfg.limits;
+	unsigned n = ic->nb_streams;
+	AVDictionary **o = n ? calloc(n, sizeof(*o)) : NULL;
+	if (n && !o)
+		return AVERROR(ENOMEM);
+	char px[32];
+	snprintf(px, sizeof(px), "%lld", (long long)FFALIGN(l->max_width, 16) * FFALIGN(l->max_height, 16));
+	for (unsigned i = 0; i < n; i++)
+		av_dict_set(&o[i], "max_pixels", px, 0);
+	int rc = avformat_find_stream_info(ic, o);
+	for (unsigned i = 0; i < n; i++)
+		av_dict_free(&o[i]);
+	free(o);
+	return rc;
+}
+
+static int open_input_timed(struct player_session *s, const char *url, AVFormatContext **out,
+			    struct failure *f)
 {
 	struct player *p = s->p;
 	int status = 0;
 	tls_http_status = &status;
 	AVDictionary *o = NULL;
-	char tmo[32];
-	snprintf(tmo, sizeof(tmo), "%u", p->cfg.read_timeout_ms * 1000u);
-	av_dict_set(&o, "rw_timeout", tmo, 0);
-	av_dict_set(&o, "timeout", tmo, 0);
-	av_dict_set(&o, "user_agent", p->cfg.user_agent, 0);
+	player_io_options(s, &o);
 	av_dict_set(&o, "reconnect", "0", 0);
 	av_dict_set(&o, "multiple_requests", "1", 0);
-	AVIOInterruptCB icb = { interrupt_cb, s };
 	AVIOContext *pb = NULL;
 	uint64_t t = plat_clock_mono_us();
-	int rc = avio_open2(&pb, url, AVIO_FLAG_READ, &icb, &o);
+	int rc = avio_open2(&pb, url, AVIO_FLAG_READ, &s->io.icb, &o);
 	av_dict_free(&o);
 	uint32_t ttfb = (uint32_t)((plat_clock_mono_us() - t) / 1000);
 	if (rc < 0) {
@@ -281,16 +442,19 @@ static int open_input(struct player_session *s, const char *url, AVFormatContext
 		return AVERROR(ENOMEM);
 	}
 	ic->pb = pb;
-	ic->interrupt_callback = icb;
+	player_io_install(s, ic);
 	AVDictionary *fo = NULL;
 	/* a zap reads as little as it can: the PMT ends the TS header scan (never scan_all_pmts) */
 	av_dict_set(&fo, "scan_all_pmts", "0", 0);
 	av_dict_set(&fo, "probesize", is_live(s) ? "524288" : "2000000", 0);
 	av_dict_set(&fo, "analyzeduration", is_live(s) ? "500000" : "2000000", 0);
 	av_dict_set(&fo, "fpsprobesize", "0", 0);
-	av_dict_set(&fo, "user_agent", p->cfg.user_agent, 0);
-	av_dict_set(&fo, "rw_timeout", tmo, 0);
 	av_dict_set(&fo, "live_start_index", "-2", 0);
+	/* HLS: every playlist and segment is its own request through player_io.c's watch (FFmpeg's
+	 * keep-alive reuses the connection underneath a watched context, which it cannot) */
+	av_dict_set(&fo, "http_persistent", "0", 0);
+	av_dict_set(&fo, "http_multiple", "0", 0);
+	player_io_options(s, &fo); /* protocol_whitelist is the nested opens' too */
 	rc = avformat_open_input(&ic, url, NULL, &fo);
 	av_dict_free(&fo);
 	if (rc < 0) {
@@ -310,10 +474,14 @@ static int open_input(struct player_session *s, const char *url, AVFormatContext
 			known = true;
 	}
 	/* live: stream info probing only when the header named nothing playable (decoders learn
-	 * size and sample rate from the first frames); VOD: probe, for the duration and seek bar */
-	if (!known || !is_live(s)) {
+	 * size and sample rate from the first frames); VOD: probe, for the duration and seek bar. A
+	 * live header that named no stream at all (a TS joined after its PMT) is not probed either:
+	 * the read loop meets its streams as they come, each past the picture limit's parser, where
+	 * probing would decode a picture of any size (FFmpeg opens the decoders of streams found while
+	 * probing without the options find_stream_info() passes) */
+	if (!is_live(s) || (!known && ic->nb_streams > 0)) {
 		ic->max_analyze_duration = is_live(s) ? 700000 : 3000000;
-		rc = avformat_find_stream_info(ic, NULL);
+		rc = find_stream_info(s, ic);
 		if (rc < 0 && rc != AVERROR_EOF) {
 			*f = classify(rc, status);
 			goto fail;
@@ -327,6 +495,17 @@ fail:
 	avio_closep(&ic->pb);
 	avformat_close_input(&ic);
 	return rc < 0 ? rc : AVERROR_STREAM_NOT_FOUND;
+}
+
+/* Opens url within the open deadline; a failure carries what the I/O rules found (refusal, TLS). */
+static int open_input(struct player_session *s, const char *url, AVFormatContext **out, struct failure *f)
+{
+	player_io_open_begin(s, true);
+	int rc = open_input_timed(s, url, out, f);
+	if (rc < 0)
+		io_findings(s, f);
+	player_io_open_begin(s, false);
+	return rc;
 }
 
 static void close_input(AVFormatContext **ic)
@@ -425,8 +604,15 @@ static bool setup_streams(struct player_session *s)
 		sub = s->track_req[SLOT_SUB];
 	s->track_req[SLOT_AUDIO] = s->track_req[SLOT_SUB] = -2;
 	pthread_mutex_unlock(&s->lock);
-	if (v < 0 && a < 0)
+	/* live with no stream yet (see open_input_timed): the read loop routes them as they come */
+	bool later = is_live(s) && s->ic->nb_streams == 0;
+	if (v < 0 && a < 0 && !later)
 		return false;
+	/* probed (VOD, HLS): the header says the size before any packet is decoded */
+	if (v >= 0 && too_large(s, s->ic->streams[v]->codecpar->width, s->ic->streams[v]->codecpar->height)) {
+		refuse_size(s, s->ic->streams[v]->codecpar->width, s->ic->streams[v]->codecpar->height);
+		return false;
+	}
 	atomic_fetch_add(&s->epoch, 1);
 	route(s, SLOT_VIDEO, v);
 	route(s, SLOT_AUDIO, a);
@@ -445,18 +631,23 @@ static bool setup_streams(struct player_session *s)
 static bool queues_full(struct player_session *s)
 {
 	size_t total = 0;
-	bool all_enough = true;
+	bool all_enough = true, any = false;
 	for (int i = 0; i < SLOT_N; i++) {
 		int count;
 		size_t bytes;
 		int64_t dur;
 		pq_stats(&s->dec[i].q, &count, &bytes, &dur);
 		total += bytes;
-		if (s->dec[i].stream_index >= 0 && i != SLOT_SUB && (count < 25 || dur < 1000000))
-			all_enough = false;
+		if (s->dec[i].stream_index >= 0 && i != SLOT_SUB) {
+			any = true;
+			if (count < 25 || dur < 1000000)
+				all_enough = false;
+		}
 	}
+	if (!any) /* no stream routed yet (a TS before its PMT): read on */
+		all_enough = false;
 	/* live keeps a short read-ahead so the play head stays near the edge; VOD reads further */
-	return total > 16u * 1024 * 1024 || all_enough;
+	return total > s->packet_cap || all_enough;
 }
 
 static void wait_for_room(struct player_session *s)
@@ -546,6 +737,19 @@ static int handle_requests(struct player_session *s, int64_t *reopen_at_ms)
 	return 0;
 }
 
+/* After reconnect_max failed attempts in a row: a stream that never showed anything gives up; one
+ * that played keeps trying until it has been lost for reconnect_window_ms (a panel's outage heals,
+ * and the viewer sees one stall, not a failure). lost_us: when the series of failures began. */
+static bool give_up(struct player_session *s, uint32_t attempt, uint64_t lost_us)
+{
+	const struct player_config *c = &s->p->cfg;
+	if (attempt + 1 < c->reconnect_max)
+		return false;
+	if (!atomic_load(&s->first_frame_emitted) || !lost_us)
+		return true;
+	return plat_clock_mono_us() - lost_us >= (uint64_t)c->reconnect_window_ms * 1000u;
+}
+
 static uint32_t backoff_ms(uint32_t attempt)
 {
 	uint32_t ms = 250u << (attempt < 5 ? attempt : 5);
@@ -587,6 +791,12 @@ static int read_loop(struct player_session *s, int64_t *at_ms)
 	int rc = 0;
 	bool eof_sent = false;
 	while (!atomic_load(&s->abort)) {
+		/* a rule of the box refused something, or nothing came to show in time: the end */
+		if (atomic_load(&s->io.refusal) != PLAYER_REFUSAL_NONE || atomic_load(&s->io.tls_untrusted) ||
+		    player_io_nothing_playable(s)) {
+			rc = AVERROR_EXIT;
+			break;
+		}
 		int64_t reopen = -1;
 		if (handle_requests(s, &reopen) == 1) {
 			*at_ms = reopen;
@@ -632,6 +842,11 @@ static int read_loop(struct player_session *s, int64_t *at_ms)
 				AVStream *st = s->ic->streams[idx];
 				int64_t ts =
 				    pq_ts_us(pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts, st->time_base);
+				if (i == SLOT_VIDEO && vparser_check(s, pkt) < 0) {
+					av_packet_unref(pkt); /* refused: the loop ends at its top */
+					routed = true;
+					break;
+				}
 				if (ts != AV_NOPTS_VALUE && i != SLOT_SUB)
 					atomic_store(&s->read_pts_us, ts);
 				if (s->start_us == AV_NOPTS_VALUE && ts != AV_NOPTS_VALUE && i != SLOT_SUB) {
@@ -655,6 +870,10 @@ static int read_loop(struct player_session *s, int64_t *at_ms)
 			    ((mt == AVMEDIA_TYPE_VIDEO && s->dec[SLOT_VIDEO].stream_index < 0) ||
 			     (mt == AVMEDIA_TYPE_AUDIO && s->dec[SLOT_AUDIO].stream_index < 0))) {
 				enum stream_slot slot = mt == AVMEDIA_TYPE_VIDEO ? SLOT_VIDEO : SLOT_AUDIO;
+				if (slot == SLOT_VIDEO && vparser_check(s, pkt) < 0) {
+					av_packet_unref(pkt);
+					continue;
+				}
 				route(s, slot, idx);
 				atomic_store(slot == SLOT_VIDEO ? &s->has_video : &s->has_audio, true);
 				fill_info(s);
@@ -676,8 +895,10 @@ static void *reader_thread(void *arg)
 	struct player_session *s = arg;
 	struct player *p = s->p;
 	uint32_t attempt = 0;
+	uint64_t lost_us = 0; /* when the stream was lost (0: it plays, or never did) */
 	int64_t resume_ms = s->opts.start_ms;
 	bool ever_opened = false;
+	tls_reader = s;
 	while (!atomic_load(&s->abort)) {
 		struct failure f = { 0 };
 		AVFormatContext *ic = NULL;
@@ -687,7 +908,8 @@ static void *reader_thread(void *arg)
 			break;
 		}
 		if (rc < 0) {
-			bool fatal = f.business || attempt + 1 >= p->cfg.reconnect_max ||
+			bool fatal = f.business || f.refusal != PLAYER_REFUSAL_NONE ||
+				     give_up(s, attempt, lost_us) ||
 				     (!ever_opened && f.kind == PLAYER_ERR_NO_MEDIA && attempt + 1 >= 2);
 			emit_failure(s, &f, fatal, ever_opened ? "reconnect" : "open");
 			if (fatal)
@@ -706,16 +928,21 @@ static void *reader_thread(void *arg)
 			close_input(&ic);
 			struct failure nf = { .kind = PLAYER_ERR_NO_MEDIA,
 					      .averror = AVERROR_STREAM_NOT_FOUND };
-			bool fatal = attempt + 1 >= 2;
+			io_findings(s, &nf);
+			bool fatal = attempt + 1 >= 2 || nf.refusal != PLAYER_REFUSAL_NONE;
 			emit_failure(s, &nf, fatal, "open");
 			if (fatal)
 				break;
 			nap(s, backoff_ms(attempt++));
 			continue;
 		}
-		if (!ever_opened)
+		if (!ever_opened) {
 			session_set_state(s, PLAYER_STATE_BUFFERING);
-		else {
+			/* from now on, a picture or sound within the limit, or the end */
+			atomic_store(&s->io.play_deadline_us,
+				     plat_clock_mono_us() +
+					 (uint64_t)p->cfg.limits.nothing_playable_ms * 1000u);
+		} else {
 			pthread_mutex_lock(&s->lock);
 			s->info.reconnects++;
 			pthread_mutex_unlock(&s->lock);
@@ -733,8 +960,12 @@ static void *reader_thread(void *arg)
 		if (atomic_load(&s->abort))
 			break;
 		/* played for a while: the next failure starts a fresh series of attempts */
-		if (plat_clock_mono_us() - opened_at > 10000000ULL)
+		if (plat_clock_mono_us() - opened_at > 10000000ULL) {
 			attempt = 0;
+			lost_us = 0;
+		}
+		if (!lost_us && rc < 0)
+			lost_us = plat_clock_mono_us();
 		if (rc >= 0 && rc != 1) {
 			/* VOD end: the decoders drain, the presenter reports ENDED; wait for abort */
 			break;
@@ -743,7 +974,12 @@ static void *reader_thread(void *arg)
 			struct failure cf = classify(rc, 0);
 			if (cf.kind == PLAYER_ERR_NO_MEDIA && rc == AVERROR_EOF)
 				cf.kind = PLAYER_ERR_NET, cf.net = "reset";
-			if (attempt + 1 >= p->cfg.reconnect_max) {
+			io_findings(s, &cf);
+			if (cf.refusal != PLAYER_REFUSAL_NONE) {
+				emit_failure(s, &cf, true, "stream refused");
+				break;
+			}
+			if (give_up(s, attempt, lost_us)) {
 				emit_failure(s, &cf, true, "stream lost");
 				break;
 			}
@@ -783,6 +1019,8 @@ static void *reader_thread(void *arg)
 	s->ic = NULL;
 	pthread_mutex_unlock(&s->lock);
 	close_input(&ic);
+	vparser_free(s);
+	tls_reader = NULL;
 	return NULL;
 }
 
@@ -824,7 +1062,11 @@ int player_session_start(struct player *p, struct player_session **out, uint32_t
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->notify.lock, NULL);
 	pthread_cond_init(&s->notify.cond, NULL);
-	pq_frames_init(&s->frames);
+	size_t memory = (size_t)p->cfg.limits.max_memory_mb * 1024 * 1024;
+	s->packet_cap = memory / 4; /* 16 MB of 64: a few seconds of any stream */
+	pq_frames_init(&s->frames, memory - s->packet_cap);
+	s->vparser_stream = -1;
+	player_io_init(s);
 	s->seek_req_ms = -1;
 	s->start_us = AV_NOPTS_VALUE;
 	atomic_store(&s->play_pts_us, AV_NOPTS_VALUE);

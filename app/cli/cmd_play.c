@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* `qanat play URL [--seconds N] [--vod|--catchup] [--decoders LIST] [--audio-lang L] [--audio DRV]`:
- * plays a stream headless through the real player (no window; audio to the null driver unless
- * asked) and prints what a viewer and an operator care about: time to first frame, stalls and stall
- * time, dropped frames, the decoder in use (hardware or software), codecs, size, A/V offset,
- * reconnects and the last error. Exit 0 when a first frame was shown and the stream did not fail. */
+/* `qanat play URL [--seconds N] [--vod|--catchup] [--decoders LIST] [--audio-lang L] [--audio DRV]
+ * [--ca-file PEM] [--max-size WxH]`: plays a stream headless through the real player (no window;
+ * audio to the null driver unless asked) and prints what a viewer and an operator care about: time
+ * to first frame, stalls and stall time (across reconnects), dropped frames, the decoder in use
+ * (hardware or software), codecs, size, A/V offset, reconnects and the last error (a refused stream
+ * says why in one sentence). The player's default limits apply (4096x2304, 64 MB of queues);
+ * --max-size changes the picture limit. TLS is verified against the system store plus the
+ * operator's CA when operator.json names one (plat_http's bundle), or against --ca-file alone. Exit 0
+ * when a first frame was shown and the stream did not fail. */
 #include "app_commands.h"
 
 #include "plat_clock.h"
+#include "plat_http.h"
 #include "player.h"
 
 #include <errno.h>
@@ -134,6 +139,21 @@ int app_cmd_play(int argc, char **argv, bool json)
 		} else if (strcmp(a, "--audio-lang") == 0 && v) {
 			opts.audio_lang = v;
 			i++;
+		} else if (strcmp(a, "--ca-file") == 0 && v) {
+			cfg.ca_file = v;
+			i++;
+		} else if (strcmp(a, "--max-size") == 0 && v) {
+			char *x = NULL;
+			long w = strtol(v, &x, 10),
+			     h = x && (*x == 'x' || *x == 'X') ? strtol(x + 1, NULL, 10) : 0;
+			if (w <= 0 || h <= 0 || w > 65536 || h > 65536) {
+				fprintf(stderr,
+					"qanat play: --max-size wants WIDTHxHEIGHT, e.g. 1920x1080\n");
+				return 2;
+			}
+			cfg.limits.max_width = (int)w;
+			cfg.limits.max_height = (int)h;
+			i++;
 		} else if (strcmp(a, "--audio") == 0 && v) {
 			cfg.audio = plat_audio_driver_find(v);
 			if (!cfg.audio) {
@@ -149,12 +169,13 @@ int app_cmd_play(int argc, char **argv, bool json)
 		}
 	}
 	if (!url || seconds <= 0) {
-		fprintf(
-		    stderr,
-		    "usage: qanat play URL [--seconds N] [--vod|--catchup] [--start S] "
-		    "[--decoders h264=h264_v4l2m2m,h264] [--audio-lang ara] [--audio sdl|null] [--json]\n");
+		fprintf(stderr, "usage: qanat play URL [--seconds N] [--vod|--catchup] [--start S] "
+				"[--decoders h264=h264_v4l2m2m,h264] [--audio-lang ara] [--audio sdl|null] "
+				"[--ca-file PEM] [--max-size WxH] [--json]\n");
 		return 2;
 	}
+	if (!cfg.ca_file) /* the box's trust: the system store plus the operator's CA, if any */
+		cfg.ca_bundle = plat_http_ca_bundle(&cfg.ca_bundle_len);
 	struct play_watch w = { .done = false };
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_condattr_t ca;

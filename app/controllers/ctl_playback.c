@@ -5,6 +5,7 @@
 #include "ctl_playback.h"
 
 #include "plat_clock.h"
+#include "plat_http.h"
 #include "plat_log.h"
 #include "plat_redact.h"
 
@@ -110,7 +111,7 @@ static int catchup_url(void *opaque, int64_t from_ms, char *url, size_t cap, int
 
 /* ---- life ---- */
 
-int ctl_playback_create(struct ctl_playback **out)
+int ctl_playback_create_with(const struct app_provision *prov, struct ctl_playback **out)
 {
 	struct ctl_playback *pb = calloc(1, sizeof(*pb));
 	if (!pb)
@@ -120,6 +121,14 @@ int ctl_playback_create(struct ctl_playback **out)
 	player_config_default(&pc);
 	pc.catchup = catchup_url;
 	pc.catchup_opaque = &pb->catchup;
+	if (prov) { /* 0: the player's default */
+		pc.limits.max_width = prov->player.max_width;
+		pc.limits.max_height = prov->player.max_height;
+		pc.limits.max_memory_mb =
+		    prov->player.max_memory_mb > 0 ? (uint32_t)prov->player.max_memory_mb : 0;
+	}
+	/* the trust of plat_http: the system's certificates and the operator's */
+	pc.ca_bundle = plat_http_ca_bundle(&pc.ca_bundle_len);
 	int rc = player_create(&pc, &pb->player);
 	if (rc < 0) {
 		pthread_mutex_destroy(&pb->catchup.lock);
@@ -128,6 +137,11 @@ int ctl_playback_create(struct ctl_playback **out)
 	}
 	*out = pb;
 	return 0;
+}
+
+int ctl_playback_create(struct ctl_playback **out)
+{
+	return ctl_playback_create_with(NULL, out);
 }
 
 void ctl_playback_free(struct ctl_playback **pbp)
@@ -375,6 +389,35 @@ void ctl_playback_set_error(struct ctl_playback *pb, const char *text)
 
 /* ---- the player's events ---- */
 
+/* The sentence for a stream the box refused by one of its rules (the player says which). */
+static void describe_refusal(struct ctl_playback *pb, const struct player_event *ev)
+{
+	struct ctl_now_playing *p = &pb->now;
+	const struct i18n *t = pb->svc.i18n;
+	const char *s;
+	switch (ev->u.error.refusal) {
+	case PLAYER_REFUSAL_TLS_UNTRUSTED:
+		s = i18n_tr(t, "The stream's server certificate is not trusted.");
+		break;
+	case PLAYER_REFUSAL_TOO_LARGE:
+		snprintf(
+		    p->error, sizeof(p->error),
+		    i18n_tr(t, "This channel's picture (%dx%d) is larger than this box can show (%dx%d)."),
+		    ev->u.error.width, ev->u.error.height, ev->u.error.max_width, ev->u.error.max_height);
+		return;
+	case PLAYER_REFUSAL_PLAYLIST_LOOP:
+		s = i18n_tr(t, "This channel's playlist points to itself or nests too deep.");
+		break;
+	case PLAYER_REFUSAL_REQUEST_RATE:
+		s = i18n_tr(t, "This channel asks for more requests than this box allows.");
+		break;
+	default:
+		s = i18n_tr(t, "This channel sends nothing this box can play.");
+		break;
+	}
+	snprintf(p->error, sizeof(p->error), "%s", s);
+}
+
 /* The sentence for a failed start or a fatal error. */
 static void describe_error(struct ctl_playback *pb, const struct player_event *ev)
 {
@@ -382,7 +425,9 @@ static void describe_error(struct ctl_playback *pb, const struct player_event *e
 	const struct i18n *t = pb->svc.i18n;
 	int http = ev->u.error.kind == PLAYER_ERR_HTTP ? ev->u.error.http_status : 0;
 	p->http_status = http;
-	if (http == 401 || http == 403)
+	if (ev->u.error.refusal != PLAYER_REFUSAL_NONE)
+		describe_refusal(pb, ev);
+	else if (http == 401 || http == 403)
 		snprintf(p->error, sizeof(p->error), "%s (HTTP %d)",
 			 i18n_tr(t, "The panel refused this stream: check your subscription"), http);
 	else if (http == 404)

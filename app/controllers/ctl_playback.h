@@ -14,6 +14,7 @@
 #ifndef CTL_PLAYBACK_H
 #define CTL_PLAYBACK_H
 
+#include "app_provision.h"
 #include "ctl_lineup.h"
 #include "ctl_viewer.h"
 #include "i18n.h"
@@ -84,8 +85,13 @@ struct ctl_playback_listener {
 };
 
 /* Creates the controller and its idle player (player_config_default with the catch-up re-tune).
- * On success *out is owned by the caller (ctl_playback_free). Returns 0, -ENOMEM or the player's
- * error. */
+ * prov (may be NULL: the defaults) is the box's playback profile from operator.json: its "player"
+ * limits (largest picture, memory of the queues) bound every stream. The TLS trust is plat_http's
+ * (the system store plus the operator's ca_file, plat_http_ca_bundle), so a stream and a panel
+ * request trust the same certificates. On success *out is
+ * owned by the caller (ctl_playback_free). Returns 0, -ENOMEM or the player's error. */
+int ctl_playback_create_with(const struct app_provision *prov, struct ctl_playback **out);
+/* ctl_playback_create_with(NULL, out). */
 int ctl_playback_create(struct ctl_playback **out);
 /* Stops, destroys the player (joining its threads) and frees. Accepts NULL, nulls *pb. */
 void ctl_playback_free(struct ctl_playback **pb);

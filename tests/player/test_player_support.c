@@ -42,7 +42,7 @@ static void on_event(void *opaque, const struct player_event *ev)
 	pthread_mutex_unlock(&r->lock);
 }
 
-void rec_init(struct rec *r, const char *decoders)
+void rec_init_config(struct rec *r, const struct player_config *config)
 {
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
@@ -51,13 +51,19 @@ void rec_init(struct rec *r, const char *decoders)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&r->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	struct player_config c;
-	player_config_default(&c);
-	c.decoders = decoders;
+	struct player_config c = *config;
 	c.on_event = on_event;
 	c.event_opaque = r;
 	if (player_create(&c, &r->p) < 0)
 		abort();
+}
+
+void rec_init(struct rec *r, const char *decoders)
+{
+	struct player_config c;
+	player_config_default(&c);
+	c.decoders = decoders;
+	rec_init_config(r, &c);
 }
 
 void rec_fini(struct rec *r)
@@ -146,6 +152,88 @@ static bool port_open(int port)
 	return ok;
 }
 
+static int server_wait(struct file_server *fs)
+{
+	for (int i = 0; i < 100; i++) { /* up to 10 s for python to listen */
+		if (port_open(fs->port))
+			return 0;
+		struct timespec ts = { 0, 100000000L };
+		nanosleep(&ts, NULL);
+	}
+	file_server_stop(fs);
+	return -ETIMEDOUT;
+}
+
+int hostile_server_start(struct file_server *fs, const char *dir)
+{
+	fs->port = test_free_port();
+	if (fs->port < 0)
+		return fs->port;
+	char port[16];
+	snprintf(port, sizeof(port), "%d", fs->port);
+	snprintf(fs->base, sizeof(fs->base), "http://127.0.0.1:%d", fs->port);
+	fs->pid = fork();
+	if (fs->pid < 0)
+		return -errno;
+	if (fs->pid == 0) {
+		int null = open("/dev/null", 1);
+		if (null >= 0)
+			dup2(null, 1);
+		execlp("python3", "python3", QANAT_SOURCE_DIR "/tests/player/hostile_http.py", "--port", port,
+		       "--dir", dir, (char *)NULL);
+		_exit(127);
+	}
+	return server_wait(fs);
+}
+
+int count_of(const char *haystack, const char *needle)
+{
+	int n = 0;
+	size_t len = strlen(needle);
+	for (const char *p = haystack; len && (p = strstr(p, needle)); p += len)
+		n++;
+	return n;
+}
+
+int http_get(int port, const char *path, char *out, size_t cap)
+{
+	out[0] = '\0';
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -errno;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	char req[512];
+	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+			 path);
+	if (write(fd, req, (size_t)n) != n) {
+		close(fd);
+		return -EIO;
+	}
+	char *buf = malloc(cap + 4096);
+	size_t got = 0;
+	ssize_t r;
+	while (buf && got < cap + 4095 && (r = read(fd, buf + got, cap + 4095 - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	buf[got] = '\0';
+	int status = -EIO;
+	if (strncmp(buf, "HTTP/1.", 7) == 0 && got > 12)
+		status = (int)strtol(buf + 9, NULL, 10);
+	const char *body = strstr(buf, "\r\n\r\n");
+	if (body)
+		snprintf(out, cap, "%s", body + 4);
+	free(buf);
+	return status;
+}
+
 int file_server_start(struct file_server *fs, const char *dir)
 {
 	fs->port = test_free_port();
@@ -167,14 +255,7 @@ int file_server_start(struct file_server *fs, const char *dir)
 		       port, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 100; i++) { /* up to 10 s for python to listen */
-		if (port_open(fs->port))
-			return 0;
-		struct timespec ts = { 0, 100000000L };
-		nanosleep(&ts, NULL);
-	}
-	file_server_stop(fs);
-	return -ETIMEDOUT;
+	return server_wait(fs);
 }
 
 void file_server_stop(struct file_server *fs)

@@ -28,6 +28,8 @@ struct rec {
 
 /* Creates a player (null audio) recording into r. decoders may be NULL. */
 void rec_init(struct rec *r, const char *decoders);
+/* The same with the caller's configuration (its callbacks are replaced by the recorder's). */
+void rec_init_config(struct rec *r, const struct player_config *c);
 void rec_fini(struct rec *r);
 /* Opens url (kind, audio_lang, sub_lang) and resets the counters for its session. */
 int rec_open(struct rec *r, const char *url, enum player_kind kind, const char *alang, const char *slang);
@@ -45,6 +47,15 @@ struct file_server {
 /* Serves dir on a free loopback port. Returns 0 or -errno. */
 int file_server_start(struct file_server *fs, const char *dir);
 void file_server_stop(struct file_server *fs);
+
+/* tests/player/hostile_http.py on a free loopback port, serving dir (see the script). */
+int hostile_server_start(struct file_server *fs, const char *dir);
+
+/* GET http://127.0.0.1:port/path (Connection: close) into out (cap bytes, NUL-terminated): the body.
+ * Returns the HTTP status or -errno. */
+int http_get(int port, const char *path, char *out, size_t cap);
+/* Occurrences of needle in haystack. */
+int count_of(const char *haystack, const char *needle);
 
 /* Runs a shell command (ffmpeg); returns its exit status. */
 int run_cmd(const char *cmd);
