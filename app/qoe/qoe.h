@@ -8,7 +8,7 @@
  *
  * Threads: every function here may be called from any thread (one internal lock guards the session
  * state); none of them touches SQLite or the network, so the UI and the player never block on them.
- * struct qoe owns one worker thread, which owns the only SQLite connection and the curl handle. */
+ * struct qoe owns one worker thread, which owns the only SQLite connection and the HTTP session (plat_http.h). */
 #ifndef QOE_H
 #define QOE_H
 
