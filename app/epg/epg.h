@@ -56,10 +56,11 @@ int epg_schema_ensure(struct store *s);
 
 struct epg_zone;
 
-/* Loads an IANA zone ("Europe/London") from the tz database (TZif files under $QANAT_ZONEINFO or
- * /usr/share/zoneinfo), including the rule for years past the last transition. Falls back to a fixed
- * zone of fallback_offset_s east of UTC when name is NULL/empty, malformed, or not found (then
- * returns -ENOENT with *out still set, so the caller can log and go on). *out is owned by the caller:
+/* Loads an IANA zone ("Europe/London") from the tz database (plat_tzif_load(): TZif files under
+ * $QANAT_ZONEINFO, else $TZDIR, else /usr/share/zoneinfo; "UTC" needs none), including the rule for
+ * years past the last transition. Falls back to a fixed zone of fallback_offset_s east of UTC when
+ * name is NULL/empty, malformed, not found or not a valid TZif file (then returns -ENOENT with *out
+ * still set, so the caller can log and go on; NULL/empty returns 0). *out is owned by the caller:
  * release with epg_zone_free(). Returns 0, -ENOENT (fallback in use), -ENOMEM. */
 int epg_zone_load(const char *name, int fallback_offset_s, struct epg_zone **out);
 void epg_zone_free(struct epg_zone **z);
@@ -204,9 +205,10 @@ int epg_shift_get(struct store *s, const char *channel_key, int *seconds);
 int epg_short_import(struct store *s, int stream_id, const char *json, size_t len,
 		     const struct epg_zone *zone, size_t *count);
 
-/* Defensive base64 (exposed for tests): decodes text into out (cap bytes, NUL-terminated) when it is
- * valid base64 of valid UTF-8 without control characters other than tab and newline; otherwise copies
- * text as is (truncated at a character boundary). Returns true when it decoded. */
+/* Defensive base64 (exposed for tests; plat_base64_text()): out (cap bytes, NUL-terminated) gets the
+ * decoded text when text is valid base64 of valid UTF-8 without control characters other than tab,
+ * CR and LF, else text as it is; either is cut at a character boundary to fit. Returns true when it
+ * decoded. */
 bool epg_text_from_base64(const char *text, char *out, size_t cap);
 
 /* ---------------------------------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
  * straight into the live tables (they are small) under their channel, marked source 'short' so a
  * later XMLTV import keeps them when it lacks that channel. */
 #include "epg_internal.h"
+#include "plat_base64.h"
 
 #include "store.h"
 
@@ -12,96 +13,10 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* Valid UTF-8 (no overlongs, no surrogates) without control characters but tab and newline. */
-static bool utf8_text_ok(const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				return false;
-			i++;
-			continue;
-		}
-		size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-		if (n == 0 || (c >= 0xF0 && n != 4) || i + n > len)
-			return false;
-		uint32_t cp = c & (0xFF >> (n + 1));
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n;
-	}
-	return true;
-}
 
 bool epg_text_from_base64(const char *text, char *out, size_t cap)
 {
-	if (cap == 0)
-		return false;
-	if (!text)
-		text = "";
-	size_t len = strlen(text), o = 0;
-	bool ok = len > 0 && len % 4 != 1;
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t pad = 0;
-	for (size_t i = 0; ok && i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '=') {
-			pad++;
-			continue;
-		}
-		int v = b64_value(c);
-		if (v < 0 || pad) { /* a bad character, or data after padding */
-			ok = false;
-			break;
-		}
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o + 1 >= cap) {
-				ok = false; /* does not fit: keep the raw text rather than a cut one */
-				break;
-			}
-			out[o++] = (char)((acc >> bits) & 0xFF);
-		}
-	}
-	if (ok && (pad > 2 || (pad && (len % 4) != 0)))
-		ok = false;
-	if (ok && !utf8_text_ok((const unsigned char *)out, o))
-		ok = false;
-	if (ok) {
-		out[o] = '\0';
-		return true;
-	}
-	size_t n = len < cap - 1 ? len : cap - 1;
-	memcpy(out, text, n);
-	epg_utf8_trim(out, &n);
-	return false;
+	return plat_base64_text(text, out, cap);
 }
 
 /* A unix time from a string or a number field; 0 when absent or not a number. */
