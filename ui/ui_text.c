@@ -110,8 +110,9 @@ struct glyph_vec {
 struct ui_text {
 	SDL_Renderer *renderer; /* borrowed */
 	FT_Library ft;
-	FcConfig *fc;  /* our own fontconfig set (NULL: the chain is the two primary fonts only) */
-	bool fc_tried; /* fc set up (or failed) */
+	FcConfig *fc;         /* our own fontconfig set (NULL: the chain is the two primary fonts only) */
+	FcFontSet *sorted[2]; /* every font sorted for text (0) and for emoji (1), made on first need */
+	bool fc_tried;        /* fc set up (or failed) */
 	struct font_file files[MAX_FILES];
 	size_t n_files;
 	struct cp_slot cps[CP_SLOTS];
@@ -256,37 +257,39 @@ static bool fc_match_name(struct ui_text *t, const char *pattern, bool family_ex
 	return ok;
 }
 
-/* An installed font whose charset has c, in fontconfig's order of preference for a sans-serif UI
- * font (the "emoji" family and colour first for emoji). */
-static bool fc_match_char(struct ui_text *t, uint32_t c, char *path, size_t cap, int *index)
+/* Every installed font in fontconfig's order of preference for a sans-serif UI font (set 0) or for
+ * emoji, colour first (set 1), sorted once: a code point missing from the chain is then looked up in
+ * memory, so a name full of rare characters costs no fontconfig query per character. */
+static FcFontSet *fc_sorted(struct ui_text *t, bool emoji)
 {
+	FcFontSet **set = &t->sorted[emoji ? 1 : 0];
 	FcConfig *fc = fc_config(t);
-	FcPattern *p = fc ? FcNameParse((const FcChar8 *)(is_emoji(c) ? "emoji" : "sans-serif")) : NULL;
+	if (*set || !fc)
+		return *set;
+	FcPattern *p = FcNameParse((const FcChar8 *)(emoji ? "emoji" : "sans-serif"));
 	if (!p)
-		return false;
-	FcCharSet *cs = FcCharSetCreate();
-	if (cs) {
-		FcCharSetAddChar(cs, c);
-		FcPatternAddCharSet(p, FC_CHARSET, cs);
-		FcCharSetDestroy(cs);
-	}
-	if (is_emoji(c))
+		return NULL;
+	if (emoji)
 		FcPatternAddBool(p, FC_COLOR, FcTrue);
 	FcConfigSubstitute(fc, p, FcMatchPattern);
 	FcDefaultSubstitute(p);
 	FcResult res;
-	FcFontSet *fs = FcFontSort(fc, p, FcFalse, NULL, &res);
-	bool ok = false;
-	for (int i = 0; fs && i < fs->nfont && !ok; i++) {
+	*set = FcFontSort(fc, p, FcFalse, NULL, &res);
+	FcPatternDestroy(p);
+	return *set;
+}
+
+/* The first installed font, in that order, whose charset has c. */
+static bool fc_match_char(struct ui_text *t, uint32_t c, char *path, size_t cap, int *index)
+{
+	FcFontSet *fs = fc_sorted(t, is_emoji(c));
+	for (int i = 0; fs && i < fs->nfont; i++) {
 		FcCharSet *has = NULL;
 		if (FcPatternGetCharSet(fs->fonts[i], FC_CHARSET, 0, &has) == FcResultMatch && has &&
 		    FcCharSetHasChar(has, c))
-			ok = fc_file(fs->fonts[i], path, cap, index);
+			return fc_file(fs->fonts[i], path, cap, index);
 	}
-	if (fs)
-		FcFontSetDestroy(fs);
-	FcPatternDestroy(p);
-	return ok;
+	return false;
 }
 
 /* Adds a file to the chain (or finds it there). Returns its index, or -ENOSPC when the chain is full. */
@@ -1174,6 +1177,9 @@ void ui_text_destroy(struct ui_text **tp)
 			FT_Done_Face(t->files[i].probe);
 	if (t->ft)
 		FT_Done_FreeType(t->ft);
+	for (int i = 0; i < 2; i++)
+		if (t->sorted[i])
+			FcFontSetDestroy(t->sorted[i]);
 	if (t->fc)
 		FcConfigDestroy(t->fc);
 	free(t);
