@@ -162,7 +162,10 @@ def main():
         servers.append(tls)
     for s in servers:
         threading.Thread(target=s.serve_forever, daemon=True).start()
-    print("ready", flush=True)
+    # one write: with PYTHONUNBUFFERED print() writes "ready" and "\n" apart, and a test that has
+    # read "ready" and closed the pipe would kill this server on the newline (EPIPE)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

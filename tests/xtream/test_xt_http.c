@@ -194,8 +194,9 @@ static void test_login_redirect_loop(void **state)
 
 static struct {
 	pid_t pid;
+	int out; /* the server's stdout, open until it stops (a closed pipe would kill its print) */
 	char dir[64], ca[128], base[64];
-} tls;
+} tls = { .out = -1 };
 
 static int make_tls_server(void)
 {
@@ -235,10 +236,19 @@ static int make_tls_server(void)
 		_exit(127);
 	}
 	close(out[1]);
-	char buf[16] = "";
-	ssize_t n = read(out[0], buf, sizeof(buf) - 1);
-	close(out[0]);
-	return n > 0 && strstr(buf, "ready") ? 0 : -EIO;
+	tls.out = out[0];
+	char buf[64] = "";
+	size_t got = 0;
+	while (got < sizeof(buf) - 1 && !strstr(buf, "ready\n")) {
+		ssize_t n = read(tls.out, buf + got, sizeof(buf) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+	return strstr(buf, "ready\n") ? 0 : -EIO;
 }
 
 static int stop_tls_server(void **state)
@@ -248,6 +258,10 @@ static int stop_tls_server(void **state)
 		kill(tls.pid, SIGTERM);
 		waitpid(tls.pid, NULL, 0);
 		tls.pid = 0;
+	}
+	if (tls.out >= 0) {
+		close(tls.out);
+		tls.out = -1;
 	}
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tls.dir);
