@@ -21,7 +21,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-static const char *const panel_names[] = { "Emoji 😀 Picks", "Fun ★ 47", "PIN 🔒" };
+/* as panels name categories and channels (the local panel has "Emoji 🎬 Picks" and "Fun 🎬") */
+static const char *const panel_names[] = { "Emoji 😀 Picks", "Fun ★ 47", "PIN 🔒", "Emoji 🎬 Picks" };
 
 struct fx {
 	struct plat_display *disp;
@@ -129,6 +130,13 @@ static void test_panel_names_have_every_glyph(void **state)
 	assert_int_not_equal(g[4].glyph, 0);
 	assert_non_null(strstr(ui_text_face_file(text, g[4].font), "Emoji"));
 	assert_int_equal(g[0].font, 0);
+	/* a ZWJ sequence and a flag reach the emoji face whole: one glyph each, not three or two */
+	assert_int_equal(ui_text_shape_line(text, "👨‍👩‍👧", 32, 0, g, 16, &n, &w), 0);
+	assert_int_equal(n, 1);
+	assert_int_not_equal(g[0].glyph, 0);
+	assert_int_equal(ui_text_shape_line(text, "🇸🇦", 32, 0, g, 16, &n, &w), 0);
+	assert_int_equal(n, 1);
+	assert_int_not_equal(g[0].glyph, 0);
 	ui_text_destroy(&text);
 	plat_display_close(&disp);
 }
@@ -216,6 +224,7 @@ static void test_state_reports_every_text(void **state)
 	ui_widget_set_background(s, ui_ctx_theme(f.ctx)->bg);
 	for (size_t i = 0; i < 3; i++)
 		ui_label_create(s, (struct ui_rect){ 60, 60 + (int)i * 80, 600, 60 }, panel_names[i], NULL);
+	ui_label_create(s, (struct ui_rect){ 60, 560, 600, 60 }, panel_names[3], NULL);
 	/* one line, no ellipsis asked for, in a box far too narrow: the text runs out of its box */
 	struct ui_text_style tight = { .size = 32, .flags = UI_TEXT_MIDDLE };
 	ui_label_create(s, (struct ui_rect){ 60, 320, 200, 60 }, "Recordings and catch-up of the week",
@@ -235,7 +244,7 @@ static void test_state_reports_every_text(void **state)
 	ui_ctx_frame(f.ctx, true);
 
 	json_t *o = texts_of(f.ctx);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		json_t *t = entry(o, panel_names[i]);
 		assert_int_equal(num(t, "missing_glyphs"), 0);
 		assert_false(flag(t, "clipped"));
