@@ -801,7 +801,8 @@ const char *plat_http_strerror(int err)
 	case PLAT_HTTP_EREDIRECTS:
 		return "The server kept redirecting.";
 	case PLAT_HTTP_EREDIRECT_REFUSED:
-		return "The server redirected to an address this box does not follow.";
+		return "The server redirected to another kind of address (such as from https to unencrypted "
+		       "http), which this box does not follow.";
 	case PLAT_HTTP_EBADURL:
 		return "The server address is not valid.";
 	case PLAT_HTTP_EBADREPLY:

@@ -120,7 +120,8 @@ const char *epg_strerror(int err)
 	case -ELOOP: /* PLAT_HTTP_EREDIRECTS */
 		return "the guide server redirects in a loop";
 	case -EPERM: /* PLAT_HTTP_EREDIRECT_REFUSED */
-		return "the guide server redirected to an address the box refuses";
+		return "the guide server redirected to another kind of address (such as from https to "
+		       "unencrypted http), which the box refuses";
 	case -EINVAL: /* PLAT_HTTP_EBADURL */
 		return "the guide's address is not valid";
 	case -EIO: /* PLAT_HTTP_EIO, SQLite's other failures */

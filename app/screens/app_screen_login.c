@@ -142,7 +142,8 @@ static const char *const http_msgids[] __attribute__((unused)) = {
 	N_("The server's certificate is not trusted."),
 	N_("A secure connection to the server could not be made."),
 	N_("The server kept redirecting."),
-	N_("The server redirected to an address this box does not follow."),
+	N_("The server redirected to another kind of address (such as from https to unencrypted "
+	   "http), which this box does not follow."),
 	N_("The server address is not valid."),
 	N_("The server's answer is not valid."),
 	N_("The network failed."),
@@ -189,6 +190,11 @@ static int outcome_message(const struct app *app, const struct xt_login *l, enum
 				TR(app, "This account is not active (%s). Please contact your provider."),
 				l->user.status_text[0] ? l->user.status_text : TR(app, "unknown state"));
 	case XT_LOGIN_NOT_A_PANEL:
+		if (l->web_page)
+			return snprintf(
+			    out, cap, "%s",
+			    TR(app, "This server answered with a web page, not the IPTV service. Check "
+				    "the server address, or try again later if the service is down."));
 		return snprintf(
 		    out, cap, "%s",
 		    TR(app, "This server does not answer like an IPTV service. Check the server address."));

@@ -473,6 +473,9 @@ static enum xt_login_outcome classify(int err, long status, const json_t *root, 
 		const char *text = json_string_value(root);
 		if (text && (text_mentions(text, "banned") || text_mentions(text, "blocked")))
 			return XT_LOGIN_BANNED;
+		while (text && (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n'))
+			text++;
+		out->web_page = text && *text == '<';
 		return err == -EACCES ? XT_LOGIN_WRONG_CREDENTIALS : XT_LOGIN_NOT_A_PANEL;
 	}
 	case -ENODATA:
@@ -960,7 +963,8 @@ const char *xt_strerror(int err)
 	case XT_ETLS:
 		return "a secure connection to the panel could not be made";
 	case PLAT_HTTP_EREDIRECT_REFUSED:
-		return "the panel redirected to an address this box does not follow";
+		return "the panel redirected to another kind of address (such as from https to unencrypted "
+		       "http), which this box does not follow";
 	case PLAT_HTTP_EBOMB:
 		return "the panel's answer unpacks to more data than this box accepts";
 	case -ENOENT:
@@ -1048,6 +1052,11 @@ static int base_message(const struct xt_login *l, enum xt_login_outcome o, char 
 		return snprintf(out, cap, "This account is not active (%s). Please contact your provider.",
 				l->user.status_text[0] ? l->user.status_text : "unknown state");
 	case XT_LOGIN_NOT_A_PANEL:
+		if (l->web_page)
+			return snprintf(
+			    out, cap,
+			    "This server answered with a web page, not the IPTV service. Check the "
+			    "server address, or try again later if the service is down.");
 		return snprintf(
 		    out, cap, "This server does not answer like an IPTV service. Check the server address.");
 	case XT_LOGIN_UNREACHABLE:

@@ -97,6 +97,7 @@ struct xt_login {
 	int64_t retry_after_ms;         /* with a failure: how long before another attempt is allowed */
 	int net_error;            /* UNREACHABLE / TIMED_OUT: the transfer's error (xt_strerror), else 0 */
 	int server_retry_after_s; /* SERVER_ERROR: the panel's Retry-After (the back-off), else -1 */
+	bool web_page;            /* NOT_A_PANEL: the answer was an HTML page (a proxy's error page...) */
 	struct xt_user_info user;
 	struct xt_server_info server;
 	char base[256]; /* the panel URL that answered (credential-free) */
