@@ -105,6 +105,8 @@ static int cmd_import(int argc, char **argv, bool json)
 		}
 		if (strcmp(a, "--db") == 0) {
 			db = v;
+		} else if (strcmp(a, "--operator") == 0) {
+			/* main() applied its ca_file before the command ran */
 		} else if (strcmp(a, "--zone") == 0) {
 			o.zone = v;
 		} else if (strcmp(a, "--lang") == 0) {

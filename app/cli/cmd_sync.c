@@ -163,6 +163,8 @@ int app_cmd_sync(int argc, char **argv, bool json)
 			pass = argv[++i];
 		} else if (strcmp(argv[i], "--db") == 0 && v) {
 			db = argv[++i];
+		} else if (strcmp(argv[i], "--operator") == 0 && v) {
+			i++; /* main() applied its ca_file before the command ran */
 		} else if (strcmp(argv[i], "--m3u") == 0 && v) {
 			m3u = argv[++i];
 		} else if (strcmp(argv[i], "--lists") == 0 && v) {
