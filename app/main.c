@@ -62,8 +62,8 @@ static void usage(FILE *f)
 	    "  --json       sub-commands print one JSON object\n\n"
 	    "Environment: QANAT_LOG=error|warn|info|debug (stderr; credentials are redacted), "
 	    "QANAT_OPERATOR,\n"
-	    "QANAT_DB, QANAT_DISPLAY, QANAT_KEYMAP, QANAT_INPUT_DIR, QANAT_ASSETS_DIR, STATE_DIRECTORY, "
-	    "CACHE_DIRECTORY.\n");
+	    "QANAT_DB, QANAT_DISPLAY, QANAT_KEYMAP, QANAT_INPUT_DIR, QANAT_ASSETS_DIR, QANAT_FONTS_DIR, "
+	    "QANAT_FONT_FALLBACK=off,\nSTATE_DIRECTORY, CACHE_DIRECTORY.\n");
 }
 
 static bool take_flag(int *argc, char **argv, const char *flag)

@@ -28,6 +28,8 @@ foreach(font "${QANAT_FONT_LATIN}" "${QANAT_FONT_ARABIC}")
     list(APPEND qanat_font_pkgs "fonts-dejavu-core")
   endif()
 endforeach()
+# the fallback chain (ui_text.c) looks the symbol and emoji fonts up by name through fontconfig
+list(APPEND qanat_font_pkgs "fonts-noto-core" "fonts-noto-color-emoji")
 list(REMOVE_DUPLICATES qanat_font_pkgs)
 string(REPLACE ";" ", " CPACK_DEBIAN_PACKAGE_DEPENDS "${qanat_font_pkgs}")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd")

@@ -13,7 +13,7 @@ QANAT_SITE = $(BR2_EXTERNAL_QANAT_PATH)/../..
 QANAT_SITE_METHOD = local
 QANAT_LICENSE = MIT
 QANAT_DEPENDENCIES = host-pkgconf sdl2 ffmpeg libcurl jansson freetype harfbuzz libfribidi \
-	sqlite expat zlib libqrencode
+	sqlite expat zlib libqrencode fontconfig openssl
 
 # The fonts are opened by path at run time: Buildroot's DejaVu package. The hook adds dist/ (unit,
 # sysusers, docs) even where the top-level CMakeLists.txt does not yet; it is a no-op otherwise.

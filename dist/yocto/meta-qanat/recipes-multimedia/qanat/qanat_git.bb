@@ -16,7 +16,7 @@ inherit cmake pkgconfig systemd useradd
 
 # FFmpeg needs LICENSE_FLAGS_ACCEPTED += "commercial" in local.conf; libsdl2 needs its kmsdrm and
 # gles2 PACKAGECONFIGs (PACKAGECONFIG:append:pn-libsdl2 = " kmsdrm gles2").
-DEPENDS = "libsdl2 ffmpeg curl jansson freetype harfbuzz fribidi sqlite3 expat zlib qrencode libdrm"
+DEPENDS = "libsdl2 ffmpeg curl jansson freetype harfbuzz fribidi sqlite3 expat zlib qrencode libdrm fontconfig openssl"
 RDEPENDS:${PN} = "ttf-dejavu-sans"
 
 EXTRA_OECMAKE = " \
