@@ -300,7 +300,9 @@ static void hook_state(void *user, struct ui_ctx *ctx, json_t *o)
 	}
 }
 
-/* `idle` waits (real time) until the background worker has nothing in flight: login, sync. */
+/* `idle` waits (real time) until the background worker has nothing in flight: login, sync.
+ * `playing MS` waits (real time, at most MS) until the player shows pictures: the panel makes an
+ * archive minute on demand, slower on a loaded machine, and a journey checks what follows it. */
 static int hook_command(void *user, struct ui_ctx *ctx, const char *cmd, const char *arg)
 {
 	struct app *app = user;
@@ -323,6 +325,20 @@ static int hook_command(void *user, struct ui_ctx *ctx, const char *cmd, const c
 			ui_ctx_frame(ctx, false);
 		}
 		ui_script_settle(ctx, 5000);
+		return 0;
+	}
+	if (strcmp(cmd, "playing") == 0) {
+		long limit = arg && arg[0] ? strtol(arg, NULL, 10) : 20000;
+		uint64_t until = plat_clock_mono_ms() + (uint64_t)(limit > 0 ? limit : 0);
+		for (;;) {
+			const struct ctl_now_playing *p = ctl_playback_now(app->playback);
+			if ((p->session > 0 && p->state == PLAYER_STATE_PLAYING) ||
+			    plat_clock_mono_ms() >= until)
+				break;
+			plat_clock_sleep_ms(20);
+			hook_tick(app, ctx);
+			ui_ctx_frame(ctx, false);
+		}
 		return 0;
 	}
 	return -ENOENT;
