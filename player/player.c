@@ -75,6 +75,13 @@ const char *player_error_kind_name(enum player_error_kind k)
 	}
 }
 
+const char *player_refusal_name(enum player_refusal r)
+{
+	static const char *const names[] = { "none",          "tls_untrusted", "too_large",
+					     "playlist_loop", "request_rate",  "nothing_playable" };
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
 const char *player_state_name(enum player_state s)
 {
 	static const char *const names[] = { "idle",   "opening", "buffering", "playing",

@@ -220,6 +220,9 @@ void player_info_get(struct player *p, struct player_info *out);
 
 /* Text of an error kind for logs and QoE codes: "http", "net", "ffmpeg", "decoder", "no_media". */
 const char *player_error_kind_name(enum player_error_kind k);
+/* Text of a refusal for logs and scripts: "none", "tls_untrusted", "too_large", "playlist_loop",
+ * "request_rate", "nothing_playable". */
+const char *player_refusal_name(enum player_refusal r);
 const char *player_state_name(enum player_state s);
 
 #endif

@@ -84,10 +84,13 @@ static void print_result(const struct player_info *in, const struct play_watch *
 		       in->audio_rate, in->audio_channels, in->av_offset_ms, (long long)in->position_ms,
 		       (long long)in->duration_ms, in->bitrate_kbps, in->reconnects, w->errors);
 		if (w->have_error) {
-			printf(",\"error\":{\"kind\":\"%s\",\"fatal\":%s,\"http_status\":%d,\"message\":",
-			       player_error_kind_name(w->last_error.u.error.kind),
-			       w->last_error.u.error.fatal ? "true" : "false",
-			       w->last_error.u.error.http_status);
+			printf(
+			    ",\"error\":{\"kind\":\"%s\",\"refusal\":\"%s\",\"fatal\":%s,\"http_status\":%d,"
+			    "\"message\":",
+			    player_error_kind_name(w->last_error.u.error.kind),
+			    player_refusal_name(w->last_error.u.error.refusal),
+			    w->last_error.u.error.fatal ? "true" : "false",
+			    w->last_error.u.error.http_status);
 			json_str(err);
 			printf("}");
 		}

@@ -489,5 +489,7 @@ int main(void)
 		cmocka_unit_test(slow_open_has_a_deadline),
 		cmocka_unit_test(outage_is_one_stall_until_pictures_flow),
 	};
+	if (getenv("QANAT_TEST_FILTER")) /* one case at a time: QANAT_TEST_FILTER=outage* */
+		cmocka_set_test_filter(getenv("QANAT_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
