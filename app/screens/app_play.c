@@ -139,7 +139,7 @@ static void ended(void *user)
 
 int app_playback_open(struct app *app)
 {
-	int rc = ctl_playback_create(&app->playback);
+	int rc = ctl_playback_create_with(&app->prov, &app->playback);
 	if (rc < 0)
 		return rc;
 	app->player = ctl_playback_player(app->playback);
