@@ -48,17 +48,7 @@ static int make_certs(void)
 	if (!mkdtemp(srv.dir))
 		return -errno;
 	snprintf(srv.ca, sizeof(srv.ca), "%s/ca.pem", srv.dir);
-	char cmd[2048];
-	snprintf(
-	    cmd, sizeof(cmd),
-	    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=Qanat Test Operator CA' "
-	    "-keyout ca.key -out ca.pem >/dev/null 2>&1 && "
-	    "openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout srv.key -out srv.csr "
-	    ">/dev/null 2>&1 && printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext && "
-	    "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext "
-	    "-out srv.pem >/dev/null 2>&1",
-	    srv.dir);
-	return run(cmd);
+	return test_tls_make_pki(srv.dir);
 }
 
 static int start_server(void)

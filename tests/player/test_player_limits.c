@@ -52,24 +52,15 @@ static long peak_rss_mb(void)
 	return ru.ru_maxrss / 1024;
 }
 
-/* A CA ("the operator's"), a certificate for IP 127.0.0.1 only (so "localhost" is the wrong host)
- * signed by it, with the openssl CLI. */
+/* The test PKI (test_tls_make_pki), made once per build tree. */
 static int make_pki(void)
 {
 	struct stat st;
-	if (stat(PKI "/server.pem", &st) == 0)
+	if (stat(PKI "/srv.pem", &st) == 0)
 		return 0;
-	return run_cmd(
-	    "mkdir -p " PKI " && cd " PKI " && "
-	    "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj '/CN=Qanat Test CA' "
-	    "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign "
-	    "-keyout ca.key -out ca.pem 2>/dev/null && "
-	    "openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout server.key "
-	    "-out server.csr 2>/dev/null && "
-	    "printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n"
-	    "extendedKeyUsage=serverAuth\\n' > server.ext && "
-	    "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 "
-	    "-extfile server.ext -out server.pem 2>/dev/null");
+	if (run_cmd("mkdir -p " PKI) != 0)
+		return -1;
+	return test_tls_make_pki(PKI);
 }
 
 /* seg.ts: a short playable clip (the wide playlist's segment); noidr.ts: H.264 without SPS, PPS or
@@ -95,8 +86,8 @@ static int setup(void **state)
 	tls_port = test_free_port();
 	char port[16];
 	snprintf(port, sizeof(port), "%d", tls_port);
-	const char *const extra[] = { "--tls-port",      port, "--tls-cert", PKI "/server.pem", "--tls-key",
-				      PKI "/server.key", NULL };
+	const char *const extra[] = { "--tls-port", port,           "--tls-cert", PKI "/srv.pem",
+				      "--tls-key",  PKI "/srv.key", NULL };
 	if (test_panel_start(&panel, NULL, NULL, extra) != 0)
 		return -1;
 	return hostile_server_start(&hostile, MEDIA_DIR) == 0 ? 0 : -1;

@@ -149,3 +149,26 @@ int test_panel_control(const struct test_panel *p, const char *method, const cha
 	close(fd);
 	return status;
 }
+
+int test_tls_make_pki(const char *dir)
+{
+	char cmd[2048];
+	int n = snprintf(
+	    cmd, sizeof(cmd),
+	    "cd '%s' && "
+	    "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj '/CN=Qanat Test Operator CA' "
+	    "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign "
+	    "-keyout ca.key -out ca.pem >/dev/null 2>&1 && "
+	    "openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout srv.key -out srv.csr "
+	    ">/dev/null 2>&1 && "
+	    "printf "
+	    "'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nextendedKeyUsage=serverAuth\\n' "
+	    "> srv.ext && "
+	    "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile "
+	    "srv.ext "
+	    "-out srv.pem >/dev/null 2>&1",
+	    dir);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -EIO;
+	return system(cmd) == 0 ? 0 : -EIO;
+}

@@ -25,6 +25,11 @@ void test_panel_stop(struct test_panel *p);
 /* A free TCP port on 127.0.0.1 (bound and released), or a negative errno. */
 int test_free_port(void);
 
+/* Makes, with the openssl CLI, in the existing folder dir: ca.pem and ca.key (a CA, "the
+ * operator's"), srv.pem and srv.key (a server certificate for IP 127.0.0.1 only, signed by it, so
+ * "localhost" is the wrong host). Returns 0 or -EIO. */
+int test_tls_make_pki(const char *dir);
+
 /* Sends one HTTP request to the panel's control API with a JSON body (may be NULL), e.g.
  * test_panel_control(p, "POST", "/_control/faults", "{...}"). Returns the HTTP status or -errno. */
 int test_panel_control(const struct test_panel *p, const char *method, const char *path, const char *json);

@@ -204,17 +204,7 @@ static int make_tls_server(void)
 	if (!mkdtemp(tls.dir))
 		return -errno;
 	snprintf(tls.ca, sizeof(tls.ca), "%s/ca.pem", tls.dir);
-	char cmd[2048];
-	snprintf(
-	    cmd, sizeof(cmd),
-	    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=Qanat Test Operator CA' "
-	    "-keyout ca.key -out ca.pem >/dev/null 2>&1 && "
-	    "openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout srv.key -out srv.csr "
-	    ">/dev/null 2>&1 && printf 'subjectAltName=IP:127.0.0.1\\n' > ext && "
-	    "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext "
-	    "-out srv.pem >/dev/null 2>&1",
-	    tls.dir);
-	if (system(cmd) != 0)
+	if (test_tls_make_pki(tls.dir) < 0)
 		return -EIO;
 	int port = test_free_port(), tls_port = test_free_port();
 	char p[16], tp[16], cert[128], key[128];
