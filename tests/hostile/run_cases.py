@@ -40,6 +40,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PANEL_RUN = os.path.join(os.path.dirname(HERE), "panel", "run")
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "panel"))
+from qpanel.pki import make_pki  # noqa: E402
 
 TIME_BOUND = 120.0  # seconds: generous, proves "bounded"
 RSS_BOUND_MB = 400.0
@@ -78,23 +80,6 @@ def leaks(text):
         if re.search(pat, text):
             found.append(pat)
     return found
-
-
-def make_pki(d):
-    """A CA and a certificate for 127.0.0.1 signed by it (the commands of tests/panel/README.md)."""
-    def run(*a):
-        subprocess.run(["openssl"] + list(a), cwd=d, check=True, capture_output=True)
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Qanat Test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        "-keyout", "ca.key", "-out", "ca.pem")
-    run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
-        "-out", "server.csr")
-    with open(os.path.join(d, "server.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
-                "extendedKeyUsage=serverAuth\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-days", "2", "-extfile", "server.ext", "-out", "server.pem")
-    return d
 
 
 # ---------------------------------------------------------------------------------------- panel
