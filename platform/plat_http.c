@@ -491,6 +491,17 @@ static void fill_response(CURL *h, struct plat_http_response *resp, const char *
 	resp->ttfb_ms = (uint32_t)(ttfb / 1000);
 	resp->total_ms = (uint32_t)(total / 1000);
 	resp->received = got > 0 ? (uint64_t)got : 0;
+	curl_off_t dns = 0, conn = 0, tls = 0, speed = 0;
+	curl_easy_getinfo(h, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+	curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &conn);
+	curl_easy_getinfo(h, CURLINFO_APPCONNECT_TIME_T, &tls);
+	curl_easy_getinfo(h, CURLINFO_SPEED_DOWNLOAD_T, &speed);
+	resp->timings = (struct plat_http_timings){ .dns_ms = (uint32_t)(dns / 1000),
+						    .connect_ms = (uint32_t)(conn / 1000),
+						    .tls_ms = (uint32_t)(tls / 1000),
+						    .ttfb_ms = resp->ttfb_ms,
+						    .total_ms = resp->total_ms,
+						    .speed_bps = speed > 0 ? (uint64_t)speed * 8 : 0 };
 	snprintf(resp->detail, sizeof(resp->detail), "%s", errbuf);
 }
 
@@ -616,6 +627,7 @@ void plat_http_header_line(struct plat_http_response *resp, const char *line, si
 		/* a new answer (after a redirect or a 100 Continue): its headers replace the last's */
 		resp->content_type[0] = '\0';
 		resp->content_encoding[0] = '\0';
+		resp->etag[0] = '\0';
 		resp->retry_after_s = -1;
 		size_t i = 5;
 		while (i < len && line[i] != ' ')
@@ -631,6 +643,8 @@ void plat_http_header_line(struct plat_http_response *resp, const char *line, si
 		copy_value(resp->content_type, sizeof(resp->content_type), v, vlen);
 	} else if (header_is(line, len, "content-encoding", &v, &vlen)) {
 		copy_value(resp->content_encoding, sizeof(resp->content_encoding), v, vlen);
+	} else if (header_is(line, len, "etag", &v, &vlen)) {
+		copy_value(resp->etag, sizeof(resp->etag), v, vlen);
 	}
 }
 

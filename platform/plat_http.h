@@ -105,6 +105,18 @@ struct plat_http_request {
 	bool keep_post;                    /* a POST stays a POST with its body across 301/302/303 */
 };
 
+/* Where the time of a transfer went (curl's own timings, the last answer's connection): a network
+ * check tells the viewer's side from the server's with them. Each figure is from the start of the
+ * request; 0 when that phase did not happen (no TLS over http, a reused connection). */
+struct plat_http_timings {
+	uint32_t dns_ms;     /* the name resolved (CURLINFO_NAMELOOKUP_TIME_T) */
+	uint32_t connect_ms; /* TCP connected (CONNECT_TIME_T) */
+	uint32_t tls_ms;     /* TLS handshake done (APPCONNECT_TIME_T); 0 over http */
+	uint32_t ttfb_ms;    /* the first byte of the answer (STARTTRANSFER_TIME_T) */
+	uint32_t total_ms;
+	uint64_t speed_bps; /* average download speed in bits a second (SPEED_DOWNLOAD_T * 8) */
+};
+
 struct plat_http_response {
 	long status; /* HTTP status, 0 when none arrived */
 	char *body;  /* NUL-terminated, owned: plat_http_response_free(); NULL with on_data */
@@ -117,6 +129,8 @@ struct plat_http_response {
 	uint64_t received; /* body bytes as received (before decompression) */
 	uint64_t decoded;  /* body bytes after decompression */
 	char detail[128];  /* curl's own words for a failure, for logs (never shown, may be "") */
+	char etag[128];    /* the answer's ETag (quotes kept, for If-None-Match), "" when none */
+	struct plat_http_timings timings;
 };
 
 /* curl_global_init; main thread, before other threads start. Returns 0 or PLAT_HTTP_EIO. */
@@ -152,8 +166,8 @@ const char *plat_http_status_sentence(long status);
 
 /* Applies one response header line as libcurl hands it (CRLF included, not NUL-terminated) to
  * resp: a status line ("HTTP/1.1 503 ...") starts a new answer (status set; content_type,
- * content_encoding and retry_after_s cleared), and Content-Type, Content-Encoding and Retry-After
- * (against `now`) are taken. Pure: plat_http_perform's header callback and the fuzz target. */
+ * content_encoding, retry_after_s and etag cleared), and Content-Type, Content-Encoding, ETag and
+ * Retry-After (against `now`) are taken. Pure: plat_http_perform's header callback and the fuzz target. */
 void plat_http_header_line(struct plat_http_response *resp, const char *line, size_t len, time_t now);
 
 /* Parses a Retry-After value (delta-seconds or an IMF-fixdate / RFC 850 / asctime HTTP-date) against
