@@ -24,7 +24,7 @@ static const char *const names[PLAT_ACT_COUNT] = {
 	[PLAT_ACT_PAUSE] = "pause",   [PLAT_ACT_PLAY_PAUSE] = "playpause",
 	[PLAT_ACT_STOP] = "stop",     [PLAT_ACT_FF] = "ff",
 	[PLAT_ACT_REW] = "rew",       [PLAT_ACT_RECALL] = "recall",
-	[PLAT_ACT_QUIT] = "quit",
+	[PLAT_ACT_POWER] = "power",   [PLAT_ACT_QUIT] = "quit",
 };
 
 const char *plat_action_name(enum plat_action a)

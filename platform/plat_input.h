@@ -39,6 +39,7 @@ enum plat_action {
 	PLAT_ACT_FF,
 	PLAT_ACT_REW,
 	PLAT_ACT_RECALL, /* last channel */
+	PLAT_ACT_POWER,  /* standby and back (the box stays on: a set-top box's power key) */
 	PLAT_ACT_QUIT,   /* desktop only: close the window */
 	PLAT_ACT_COUNT
 };

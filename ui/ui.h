@@ -84,6 +84,9 @@ void ui_ctx_advance(struct ui_ctx *ctx, uint32_t ms);
  * containers (which move focus spatially) to the screen's hook, then BACK pops the screen. Returns
  * true when something used it. */
 bool ui_ctx_action(struct ui_ctx *ctx, enum plat_action a);
+/* fn(user, a) sees every action first (from keys, remotes and scripts alike); returning true
+ * consumes it. One hook (NULL removes it): the shell's standby. */
+void ui_ctx_set_action_hook(struct ui_ctx *ctx, bool (*fn)(void *user, enum plat_action a), void *user);
 
 /* Runs fn(user) once the current action has been handled (or at the next frame): for callbacks that
  * destroy the widget that called them. At most 16 pending; returns -EBUSY beyond. */

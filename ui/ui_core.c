@@ -50,6 +50,9 @@ struct ui_ctx {
 	 * lock: changed only while the watch is removed (ui_ctx_set_wake). */
 	void (*wake)(void *user);
 	void *wake_user;
+	/* ui_ctx_set_action_hook: sees every action before the screens (standby) */
+	bool (*action_hook)(void *user, enum plat_action a);
+	void *action_hook_user;
 
 	struct ui_widget *screens[SCREENS_MAX]; /* every screen created, owned */
 	size_t n_screens;
@@ -837,8 +840,16 @@ static bool navigate(struct ui_widget *scope, struct ui_widget *cur, enum plat_a
 	return true;
 }
 
+void ui_ctx_set_action_hook(struct ui_ctx *ctx, bool (*fn)(void *user, enum plat_action a), void *user)
+{
+	ctx->action_hook = fn;
+	ctx->action_hook_user = user;
+}
+
 bool ui_ctx_action(struct ui_ctx *ctx, enum plat_action a)
 {
+	if (a != PLAT_ACT_NONE && ctx->action_hook && ctx->action_hook(ctx->action_hook_user, a))
+		return true;
 	struct ui_widget *top = ui_screen_top(ctx);
 	if (!top || a == PLAT_ACT_NONE)
 		return false;

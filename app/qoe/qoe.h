@@ -129,7 +129,8 @@ void qoe_session_error(struct qoe *q, const char *ec, bool fatal);
 void qoe_standby(struct qoe *q, bool entering);
 
 /* A box event (e=ce, cen=name) with n custom string keys: keys[i] without the prefix ("ms" becomes
- * "org.qanat-ms"), values of at most 64 characters. Returns 0 or -EINVAL. */
+ * "org.qanat-ms"), values of at most 64 characters; the key "ec" is CMCD's own error-code list (one
+ * code, e.g. "biz.xtream.expired" for a refused login). Returns 0 or -EINVAL. */
 int qoe_box_event(struct qoe *q, const char *name, const char *const *keys, const char *const *values,
 		  size_t n);
 

@@ -414,6 +414,12 @@ int qoe_box_event(struct qoe *q, const char *name, const char *const *keys, cons
 	json_t *r = rec_new("ce", NULL);
 	set_str(r, "cen", name);
 	for (size_t i = 0; i < n; i++) {
+		if (strcmp(keys[i], "ec") == 0) { /* CMCD's own error-code list: biz.xtream.* */
+			json_t *list = json_array();
+			json_array_append_new(list, json_string(values[i] ? values[i] : ""));
+			json_object_set_new(r, "ec", list);
+			continue;
+		}
 		char key[64];
 		snprintf(key, sizeof(key), QOE_CUSTOM_PREFIX "%s", keys[i]);
 		json_object_set_new(r, key, json_string(values[i] ? values[i] : ""));

@@ -105,6 +105,8 @@ struct app {
 	 * reaches its end (PLAYER_EV_ENDED). */
 	void (*on_playback_ended)(struct app *app);
 	struct app_loop *loop; /* app_loop.c: its wake-ups, timers and figures (NULL outside the loop) */
+	struct app_box *box;   /* app_box.c: QoE box events and standby */
+	struct app_gate *gate; /* app_gate.c: the screens-in-use question before a play */
 };
 
 /* The UI language (app/i18n, gettext): TR(app, "Live TV") is the translation of an English msgid;

@@ -13,6 +13,8 @@
  * frame that answered it (QANAT_LOOP_STATS=1 prints both on exit; `state` reports them). */
 #include "app.h"
 #include "app_loop.h"
+#include "app_box.h"
+#include "app_gate.h"
 
 #include "plat_clock.h"
 #include "plat_log.h"
@@ -69,6 +71,8 @@ static struct app_loop *loop_get(struct app *app)
 
 void app_loop_free(struct app *app)
 {
+	app_gate_free(app);
+	app_box_free(app);
 	free(app->loop);
 	app->loop = NULL;
 }
@@ -286,6 +290,8 @@ static void hook_state(void *user, struct ui_ctx *ctx, json_t *o)
 	json_object_set_new(o, "logged_in", json_boolean(ctl_session_logged_in(app->session)));
 	app_playback_state(app, o);
 	app_screens_report(app, o);
+	app_box_report(app, o);
+	app_gate_report(app, o);
 	if (app->loop)
 		json_object_set_new(o, "loop",
 				    json_pack("{s:I,s:I}", "wakeups", (json_int_t)app->loop->wakeups,
@@ -450,6 +456,11 @@ static bool handle_event(struct app *app, const SDL_Event *ev)
 	} else if (ev->type == SDL_TEXTINPUT) {
 		ui_ctx_type_text(app->ui, ev->text.text);
 	} else if (ev->type == SDL_WINDOWEVENT) {
+		/* a desktop's minimised window is the box's standby */
+		if (ev->window.event == SDL_WINDOWEVENT_MINIMIZED)
+			app_box_standby(app, true);
+		else if (ev->window.event == SDL_WINDOWEVENT_RESTORED)
+			app_box_standby(app, false);
 		ui_ctx_frame(app->ui, true);
 	}
 	return false;
@@ -461,6 +472,7 @@ int app_loop_run(struct app *app)
 	if (!l)
 		return -ENOMEM;
 	loop_arm(l);
+	app_box_attach(app);
 	bool quit = false;
 	ui_ctx_frame(app->ui, true);
 	l->since_ms = now_ms();
@@ -498,6 +510,7 @@ int app_loop_script(struct app *app, const char *script, const char *snap, char 
 	};
 	if (loop_get(app)) /* the figures of the state report */
 		app->loop->since_ms = now_ms();
+	app_box_attach(app);
 	int rc = script ? ui_script_run_file(app->ui, script, snap, &hooks, err, cap)
 			: ui_script_run(app->ui, "idle\nwait 500\nsnap screen\n", snap ? snap : ".", &hooks,
 					err, cap);

@@ -5,11 +5,13 @@
  * something starts. Also the loop's per-wake-up call, which arms the loop's timer for the
  * controller's next deadline. What plays is read from the controller (app_playing()), never copied. */
 #include "app.h"
+#include "app_gate.h"
 #include "app_loop.h"
 
 #include "plat_clock.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -87,6 +89,11 @@ int app_play_live(struct app *app, int64_t stream_id, const char *how)
 	/* -ENOENT (not in the line-up, e.g. before the first sync) still plays: only the lock refuses */
 	if (app->lineup && ctl_lineup_zap(app->lineup, stream_id, zap_from(how)) == -EACCES)
 		return locked(app);
+	struct app_gate_request r = { .kind = APP_GATE_LIVE, .id = stream_id };
+	snprintf(r.how, sizeof(r.how), "%s", how ? how : "");
+	/* "retry" is the viewer's OK after a kick: they already chose to watch here */
+	if ((!how || strcmp(how, "retry") != 0) && !app_gate_check(app, &r))
+		return -EACCES; /* the screens question is up (app_gate.c) */
 	struct ctl_playback_source src = source(app);
 	return started(app, ctl_playback_live(pb, &src, stream_id, how));
 }
@@ -94,6 +101,11 @@ int app_play_live(struct app *app, int64_t stream_id, const char *how)
 int app_play_vod(struct app *app, int64_t stream_id, const char *extension, const char *name)
 {
 	struct ctl_playback *pb = bind(app);
+	struct app_gate_request r = { .kind = APP_GATE_VOD, .id = stream_id };
+	snprintf(r.extension, sizeof(r.extension), "%s", extension ? extension : "");
+	snprintf(r.name, sizeof(r.name), "%s", name ? name : "");
+	if (!app_gate_check(app, &r))
+		return -EACCES;
 	struct ctl_playback_source src = source(app);
 	return started(app, ctl_playback_vod(pb, &src, stream_id, extension, name));
 }
@@ -101,6 +113,12 @@ int app_play_vod(struct app *app, int64_t stream_id, const char *extension, cons
 int app_play_episode(struct app *app, const char *episode_id, const char *extension, const char *name)
 {
 	struct ctl_playback *pb = bind(app);
+	struct app_gate_request r = { .kind = APP_GATE_EPISODE };
+	snprintf(r.episode_id, sizeof(r.episode_id), "%s", episode_id ? episode_id : "");
+	snprintf(r.extension, sizeof(r.extension), "%s", extension ? extension : "");
+	snprintf(r.name, sizeof(r.name), "%s", name ? name : "");
+	if (!app_gate_check(app, &r))
+		return -EACCES;
 	struct ctl_playback_source src = source(app);
 	return started(app, ctl_playback_episode(pb, &src, episode_id, extension, name));
 }
@@ -110,6 +128,10 @@ int app_play_catchup(struct app *app, int64_t stream_id, int64_t start, int64_t 
 	struct ctl_playback *pb = bind(app);
 	if (app->parental && ctl_parental_check(app->parental, LIBRARY_LIVE, stream_id) == -EACCES)
 		return locked(app);
+	struct app_gate_request r = { .kind = APP_GATE_CATCHUP, .id = stream_id, .start = start, .end = end };
+	snprintf(r.name, sizeof(r.name), "%s", title ? title : "");
+	if (!app_gate_check(app, &r))
+		return -EACCES;
 	struct ctl_playback_source src = source(app);
 	return started(app, ctl_playback_catchup(pb, &src, stream_id, start, end, title));
 }

@@ -17,7 +17,7 @@
  * next one (app_loop_timer_at): nothing here needs a periodic tick.
  *
  * State: one struct app_player_ui per app (app->screen_state[APP_SCREEN_PLAYER]), kept across
- * rebuilds. UI thread only; the kick check runs the login on the worker (app_run_bg). */
+ * rebuilds. UI thread only; the account check runs the login on the worker (app_run_bg). */
 #include "app.h"
 #include "app_loop.h"
 #include "app_pin.h"
@@ -64,6 +64,7 @@ struct app_player_ui {
 	unsigned kick_gen;  /* bumped on leaving: the answer of an older check is dropped */
 	bool kicked;        /* another device holds the connections: do not reconnect */
 	int64_t kicked_id;  /* the channel to retry with OK */
+	int64_t renewal_id; /* the line ended while this channel played (it plays again once renewed) */
 	int64_t last_clock; /* the minute the clock shows */
 	uint64_t seek_at;   /* ui time of the last seek key, and where it aimed */
 	int64_t seek_target_ms;
@@ -128,6 +129,20 @@ static void channel_name(struct app *app, int64_t id, char *out, size_t cap)
 	snprintf(out, cap, "%s", c.name);
 }
 
+static int copy_archive(void *ud, const struct library_item *it)
+{
+	*(bool *)ud = it->archive;
+	return 0;
+}
+
+/* The channel keeps an archive on the panel (tv_archive): its programmes can be started over. */
+static bool channel_archive(struct app *app, int64_t id)
+{
+	bool archive = false;
+	library_item(app->library, LIBRARY_LIVE, id, copy_archive, &archive);
+	return archive;
+}
+
 static void show_message(struct app_player_ui *p, const char *text)
 {
 	p->msg_on = text && text[0];
@@ -174,7 +189,10 @@ static void bar_fill(struct app_player_ui *p)
 		} else {
 			ui_label_set_text(p->bar_next, "");
 		}
-		ui_label_set_text(p->bar_times, "");
+		/* the programme on now can be watched from its start on an archive channel */
+		ui_label_set_text(p->bar_times, nn.has_now && channel_archive(app, pl->id)
+						    ? TR(app, "REW: start over")
+						    : "");
 		return;
 	}
 	/* a movie, an episode or a catch-up programme */
@@ -197,9 +215,10 @@ static void bar_fill(struct app_player_ui *p)
 				  pl->kind == LIBRARY_EPISODE ? TR(app, "Episode") : TR(app, "Movie"));
 	}
 	ui_label_set_text(p->bar_name, pl->name);
-	ui_label_set_text(p->bar_now, pl->state == PLAYER_STATE_PAUSED
-					  ? TR(app, "Paused")
-					  : TR(app, "FF/REW: 30 s   PLAY: pause"));
+	/* the label says the step a press really moves: a catch-up moves by whole minutes */
+	ui_label_set_text(p->bar_now, pl->state == PLAYER_STATE_PAUSED ? TR(app, "Paused")
+				      : pl->catchup ? TR(app, "FF/REW: 1 min   PLAY: pause")
+						    : TR(app, "FF/REW: 30 s   PLAY: pause"));
 	char pos[24], dur[24];
 	format_duration(pl->position_ms, pos, sizeof(pos));
 	format_duration(pl->duration_ms, dur, sizeof(dur));
@@ -384,6 +403,7 @@ static void prepare_for(struct app_player_ui *p)
 	p->shown_session = pl->session;
 	p->shown_id = pl->id;
 	p->kicked = false;
+	p->renewal_id = 0;
 	video_clear(p);
 	show_message(p, pl->error);
 	ui_widget_set_visible(p->paused, false);
@@ -434,17 +454,33 @@ static void digit_typed(struct app_player_ui *p, int digit)
 	ui_widget_set_visible(p->entry_box, true);
 }
 
-/* ---- the max-connections kick ---- */
+/* ---- the account check: a stream the panel closed or refused ---- */
 
-struct kick_job {
+/* The line ended while channel id played: the renewal view over the stopped channel; once the line
+ * is active again the channel plays again. */
+static void renewal_open(struct app_player_ui *p)
+{
+	(void)p;
+}
+
+/* XTREAM.md: a refused or closed stream says nothing by its status alone (401, 403, 404 and other
+ * 4xx vary by panel build and proxy; an expired line may get a placeholder clip with 200), so the
+ * box asks the panel (one login on the worker) and then tells the viewer the cause: the line is no
+ * longer active (the renewal view over the stopped channel), another device holds the connections
+ * (a kick: say so, never reconnect in a fight), or neither (the stream's own trouble). */
+struct check_job {
 	struct ctl_panel_copy panel; /* the session's panels and credentials */
 	struct xt_login login;
 	int64_t stream_id;
 	int session;
-	unsigned gen; /* p->kick_gen when queued */
+	unsigned gen;    /* p->kick_gen when queued */
+	bool stopped;    /* playback was stopped for the check (a reconnect would kick) */
+	bool fatal;      /* the player gave up: its sentence stands unless the account explains */
+	char error[256]; /* that sentence */
+	int64_t now;     /* unix time of the check (the expiry is compared with it) */
 };
 
-static void kick_free(struct kick_job *j)
+static void check_free(struct check_job *j)
 {
 	for (volatile unsigned char *c = (unsigned char *)&j->panel;
 	     c < (unsigned char *)&j->panel + sizeof(j->panel); c++)
@@ -453,9 +489,9 @@ static void kick_free(struct kick_job *j)
 }
 
 /* Worker: one login with the job's copy of the credentials (the worker's client of the session). */
-static int kick_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
+static int check_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel)
 {
-	struct kick_job *j = arg;
+	struct check_job *j = arg;
 	struct xt_client *xt = NULL;
 	int rc = ctl_worker_client(w, &j->panel, cancel, &xt);
 	if (rc < 0)
@@ -463,13 +499,35 @@ static int kick_work(struct ctl_worker *w, void *arg, struct plat_cancel *cancel
 	return xt_client_login(xt, &j->login);
 }
 
-static void kick_done(struct app *app, void *arg, int rc)
+/* The line is no longer one that plays: expired, banned, disabled, another not-active status, an
+ * expiry in the past, or a refusal of the credentials that played minutes ago (XUI answers an
+ * expired line like a wrong password). Returns the QoE error code, or NULL when the line is fine. */
+static const char *account_problem(const struct check_job *j)
 {
-	struct kick_job *j = arg;
+	const struct xt_login *l = &j->login;
+	switch (l->outcome) {
+	case XT_LOGIN_EXPIRED:
+		return "biz.xtream.expired";
+	case XT_LOGIN_BANNED:
+	case XT_LOGIN_DISABLED:
+	case XT_LOGIN_INACTIVE:
+		return "biz.xtream.disabled";
+	case XT_LOGIN_WRONG_CREDENTIALS:
+		return "biz.xtream.auth";
+	case XT_LOGIN_OK:
+		return l->user.exp_date > 0 && l->user.exp_date <= j->now ? "biz.xtream.expired" : NULL;
+	default:
+		return NULL; /* the panel did not answer: nothing is known of the account */
+	}
+}
+
+static void check_done(struct app *app, void *arg, int rc)
+{
+	struct check_job *j = arg;
 	struct app_player_ui *p = pui(app);
 	/* a check that finished just before the viewer left still answers: drop it */
 	if (rc == -ECANCELED || !p || j->gen != p->kick_gen) {
-		kick_free(j);
+		check_free(j);
 		return;
 	}
 	p->kick_checking = false;
@@ -477,11 +535,31 @@ static void kick_done(struct app *app, void *arg, int rc)
 	const struct xt_user_info *u = &j->login.user;
 	if (rc == 0)
 		ctl_session_user_update(app->session, u);
-	bool still_ours = now_playing(app)->session == 0 && p->shown_session == j->session;
-	if (rc == 0 && u->max_connections > 0 && u->active_cons >= u->max_connections) {
+	bool still_ours =
+	    p->shown_session == j->session &&
+	    (j->stopped ? now_playing(app)->session == 0 : now_playing(app)->session == j->session);
+	const char *ec = still_ours ? account_problem(j) : NULL;
+	if (ec) {
+		plat_log_info("player", "stream closed by the panel: the line is not active (%s)",
+			      xt_login_outcome_name(j->login.outcome));
+		if (app->qoe) {
+			const char *keys[] = { "outcome", "ec" };
+			const char *vals[] = { xt_login_outcome_name(j->login.outcome), ec };
+			qoe_box_event(app->qoe, "playback_account", keys, vals, 2);
+		}
+		if (!j->stopped)
+			app_play_stop(app);
+		video_clear(p);
+		bar_hide(p);
+		p->renewal_id = j->stream_id;
+		show_message(p, TR(app, "Your subscription is no longer active."));
+		renewal_open(p);
+	} else if (rc == 0 && still_ours && u->max_connections > 0 && u->active_cons >= u->max_connections) {
 		plat_log_info("player",
 			      "stream closed by the panel: %lld of %lld connections in use elsewhere",
 			      (long long)u->active_cons, (long long)u->max_connections);
+		if (!j->stopped)
+			app_play_stop(app);
 		p->kicked = true;
 		p->kicked_id = j->stream_id;
 		char msg[512];
@@ -491,22 +569,24 @@ static void kick_done(struct app *app, void *arg, int rc)
 		ctl_playback_set_error(app->playback, TR(app, "Another device is using your subscription"));
 		show_message(p, msg);
 		bar_hide(p);
-	} else if (still_ours) {
+	} else if (still_ours && j->fatal) {
+		show_message(p, j->error); /* the stream's own trouble, as the player said */
+	} else if (still_ours && j->stopped) {
 		/* the connection was free again: a network hiccup, not a kick */
 		zap(p, j->stream_id, CTL_ZAP_LIST, "reconnect");
 	}
-	kick_free(j);
+	check_free(j);
 }
 
-/* The panel closed the stream of an account with a connection limit: stop before the player
- * reconnects (which would take the connection back from the other device) and ask the panel. */
-static void kick_check(struct app_player_ui *p)
+/* The panel closed or refused the stream: ask the panel why. stop: end playback first (an account
+ * with a connection limit, where the player's reconnect would take the connection back from the
+ * other device); otherwise the player goes on reconnecting meanwhile. */
+static void account_check(struct app_player_ui *p, bool stop, bool fatal)
 {
 	struct app *app = p->app;
-	if (p->kick_checking || ctl_session_max_connections(app->session) <= 0 ||
-	    !ctl_session_logged_in(app->session))
+	if (p->kick_checking || !ctl_session_logged_in(app->session))
 		return;
-	struct kick_job *j = calloc(1, sizeof(*j));
+	struct check_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return;
 	ctl_session_panel_copy(app->session, &j->panel);
@@ -514,19 +594,20 @@ static void kick_check(struct app_player_ui *p)
 	const struct ctl_now_playing *pl = now_playing(app);
 	j->stream_id = pl->id;
 	j->session = pl->session;
-	bool catchup = pl->catchup;
-	app_play_stop(app);
+	j->fatal = fatal;
+	j->now = app_now(app);
+	snprintf(j->error, sizeof(j->error), "%s", pl->error);
+	j->stopped = stop || fatal;
+	if (stop && !fatal)
+		app_play_stop(app);
 	p->shown_session = j->session;
-	if (catchup) {
-		kick_free(j);
-		return;
-	}
-	if (app_run_bg(app, kick_work, kick_done, j, &p->kick_job) < 0) {
-		kick_free(j);
+	if (app_run_bg(app, check_work, check_done, j, &p->kick_job) < 0) {
+		check_free(j);
 		return;
 	}
 	p->kick_checking = true;
-	show_message(p, TR(app, "The stream stopped. Checking your subscription..."));
+	if (j->stopped)
+		show_message(p, TR(app, "The stream stopped. Checking your subscription..."));
 }
 
 /* The viewer leaves the player: playback stops and a kick check on its way is of no use any more
@@ -548,16 +629,20 @@ static void on_player_event(void *user, const struct player_event *ev)
 	if (!p->screen || ev->session != (uint32_t)pl->session)
 		return;
 	switch (ev->type) {
-	case PLAYER_EV_ERROR:
+	case PLAYER_EV_ERROR: {
 		/* a live stream that played and that the panel then closes or refuses (HLS answers 403
-		 * once kicked); one that never played is simply not available */
-		if (is_live(app) && ctl_session_max_connections(app->session) > 0 && pl->first_frame_ms > 0 &&
-		    (!ev->u.error.fatal || ev->u.error.http_status == 403 ||
-		     ev->u.error.http_status == 401)) {
-			kick_check(p);
+		 * once kicked, an expired line gets a clip or a 4xx), or any stream refused with a 4xx:
+		 * the account may be the cause (XTREAM.md), so the panel is asked */
+		int http = ev->u.error.kind == PLAYER_ERR_HTTP ? ev->u.error.http_status : 0;
+		bool refused = http >= 400 && http < 500;
+		bool limited = ctl_session_max_connections(app->session) > 0;
+		if (is_live(app) && pl->first_frame_ms > 0 && !ev->u.error.fatal) {
+			account_check(p, limited, false);
 			return;
 		}
-		if (ev->u.error.fatal) {
+		if (refused && ev->u.error.fatal)
+			account_check(p, true, true);
+		if (ev->u.error.fatal && !p->kick_checking) {
 			/* no picture of the channel zapped away from under the message */
 			video_clear(p);
 			show_message(p, pl->error);
@@ -565,6 +650,7 @@ static void on_player_event(void *user, const struct player_event *ev)
 				bar_show(p, 0);
 		}
 		break;
+	}
 	case PLAYER_EV_FIRST_FRAME:
 		show_message(p, NULL);
 		break;
@@ -735,6 +821,26 @@ static void seek_by(struct app_player_ui *p, int64_t delta_ms)
 	bar_show(p, INFO_BAR_MS);
 }
 
+/* REW on an archive channel: the programme on now from its start, through the channel's catch-up
+ * (the same lock as the channel). */
+static void start_over(struct app_player_ui *p)
+{
+	struct app *app = p->app;
+	int64_t id = now_playing(app)->id;
+	int sid = (int)id;
+	struct epg_now_next nn = { 0 };
+	if (id <= 0 || !channel_archive(app, id) ||
+	    epg_now_next(app->store, &sid, 1, app_now(app), app->settings.lang, &nn) < 0 || !nn.has_now) {
+		ui_toast_show(app->ui, TR(app, "This channel has no catch-up."), 2500);
+		return;
+	}
+	char title[EPG_TITLE_MAX];
+	snprintf(title, sizeof(title), "%s", nn.now.title);
+	int rc = app_pin_play_catchup(app, id, nn.now.start, nn.now.stop, title);
+	if (rc < 0 && rc != -EACCES)
+		ui_toast_show(app->ui, TR(app, "This programme cannot be played."), 3000);
+}
+
 static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a)
 {
 	struct app_player_ui *p = user;
@@ -751,6 +857,8 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 			digits_commit(p);
 		else if (p->kicked)
 			zap(p, p->kicked_id, CTL_ZAP_LIST, "retry");
+		else if (p->renewal_id && now_playing(app)->session == 0)
+			renewal_open(p);
 		else
 			bar_show(p, INFO_BAR_MS);
 		return true;
@@ -801,6 +909,12 @@ static bool player_keys(void *user, struct ui_widget *screen, enum plat_action a
 		seek_by(p, SEEK_STEP_MS);
 		return true;
 	case PLAT_ACT_REW:
+		if (live) {
+			start_over(p);
+			return true;
+		}
+		seek_by(p, -SEEK_STEP_MS);
+		return true;
 	case PLAT_ACT_LEFT:
 		seek_by(p, -SEEK_STEP_MS);
 		return true;
@@ -831,6 +945,7 @@ static void player_state(struct app *app, json_t *obj)
 	json_object_set_new(o, "stream_info", json_boolean(p->stats_on));
 	json_object_set_new(o, "number_entry", json_string(p->digits));
 	json_object_set_new(o, "kicked", json_boolean(p->kicked));
+	json_object_set_new(o, "account_ended", json_boolean(p->renewal_id != 0));
 	json_object_set_new(
 	    o, "number",
 	    json_integer(is_live(app) ? ctl_lineup_number(app->lineup, now_playing(app)->id) : 0));

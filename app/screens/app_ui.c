@@ -3,6 +3,7 @@
  * operator.json), opens the display (window, KMSDRM or headless), starts the services and the
  * player, and runs the UI loop, or a headless script (--headless --script FILE --snap DIR). */
 #include "app.h"
+#include "app_box.h"
 #include "app_paths.h"
 #include "app_loop.h"
 #include "app_pin.h"
@@ -162,12 +163,14 @@ static void on_session(void *ud, enum ctl_session_event ev)
 	struct app *app = ud;
 	switch (ev) {
 	case CTL_SESSION_LOGIN_OK:
+		app_box_login(app);
 		account_open(app);
 		app_screens_reset(app);
 		app_show(app, APP_SCREEN_HOME, false);
 		app_session_tick(app); /* plans the daily refresh */
 		break;
 	case CTL_SESSION_LOGIN_FAILED:
+		app_box_login(app);
 		app_login_failed(app);
 		break;
 	case CTL_SESSION_SYNCED: {

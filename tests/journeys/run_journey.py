@@ -23,14 +23,17 @@ The first comment lines of a script may carry directives for this runner:
                                              once DIR/STATE.json exists, open a second live
                                              connection to stream ID as USER and hold it (the
                                              max-connections kick: "another device")
-  # when: STATE: sh COMMAND                  once DIR/STATE.json exists, run COMMAND (${SERVER} set)
+  # when: STATE: sh COMMAND                  once DIR/STATE.json exists, run COMMAND ($SERVER set, and
+                                             $JOURNEYS, this folder: e.g. python3 $JOURNEYS/panel_post.py
+                                             /_control/accounts/demo exp_date=NOW-60)
 ${SERVER} anywhere in the script is replaced by the panel URL.
 
 qanat runs with --clock pinned to the minute the run starts (the panel's guide and archive follow the
 real clock, so a fixed date would find no programmes), a throw-away database and cache, the SDL
 dummy drivers and TZ=UTC (times on screen do not depend on the machine). Everything lands in DIR:
 the script as run, the snapshots (PNG) and states (JSON), qanat.log, panel.log and runner.json
-(the panel URL and the actions the runner took, with their times). The check gets DIR as argv[1]
+(the panel URL and the actions the runner took, with their times) and panel_records.json (the
+beacons, tickets and connections the panel received, saved before it stops). The check gets DIR as argv[1]
 and SERVER in its environment. Exit status: 0 when qanat and the check passed.
 """
 import argparse
@@ -157,7 +160,7 @@ class Watcher(threading.Thread):
             t.start()
             self.holders.append(t)
         elif action and action[0] == "sh":
-            env = dict(os.environ, SERVER=self.server)
+            env = dict(os.environ, SERVER=self.server, JOURNEYS=os.path.dirname(os.path.abspath(__file__)))
             r = subprocess.run(" ".join(action[1:]), shell=True, env=env, timeout=120)
             entry["status"] = r.returncode
         else:
@@ -185,6 +188,20 @@ class Watcher(threading.Thread):
         self.done.set()
         for t in self.holders:
             t.join(15)
+
+
+def save_panel_records(server, out):
+    """What the operator's side received, for the check (the panel is gone by then):
+    DIR/panel_records.json with the beacons, tickets and connections of the panel's control API."""
+    rec = {}
+    for what in ("beacons", "tickets", "connections"):
+        try:
+            with urllib.request.urlopen("%s/_control/%s" % (server, what), timeout=10) as r:
+                rec[what] = json.load(r)
+        except Exception as e:  # noqa: BLE001 - the check says what is missing
+            rec[what + "_error"] = str(e)
+    with open(os.path.join(out, "panel_records.json"), "w") as f:
+        json.dump(rec, f, indent=1)
 
 
 def main():
@@ -259,6 +276,7 @@ def main():
     finally:
         if watcher:
             watcher.stop()
+        save_panel_records(panel.url, a.out)
         panel.stop()
         with open(os.path.join(a.out, "runner.json"), "w") as f:
             json.dump(journal, f, indent=2)

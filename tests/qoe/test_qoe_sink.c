@@ -598,11 +598,15 @@ static void test_box_events_and_standby(void **st)
 	assert_int_equal(qoe_box_event(q, "epg_import", keys, vals, 2), 0);
 	const char *bad[] = { "Not A Key" };
 	assert_int_equal(qoe_box_event(q, "x", bad, vals, 1), -EINVAL);
+	/* a refused login: the operator counts it by CMCD's own ec */
+	const char *lkeys[] = { "outcome", "ec" };
+	const char *lvals[] = { "expired", "biz.xtream.expired" };
+	assert_int_equal(qoe_box_event(q, "login", lkeys, lvals, 2), 0);
 	qoe_standby(q, true);
 	qoe_standby(q, false);
 	assert_int_equal(qoe_flush(q, 5000), 0);
 	json_t *lines = sink_lines();
-	assert_int_equal(json_array_size(lines), 3);
+	assert_int_equal(json_array_size(lines), 4);
 	char sid[40];
 	line_sid(json_string_value(json_array_get(lines, 0)), sid, sizeof(sid));
 	json_decref(lines);
@@ -610,11 +614,14 @@ static void test_box_events_and_standby(void **st)
 		"cen=\"epg_import\",e=ce,org.qanat-ms=\"8123\",org.qanat-programmes=\"250000\",sid=\"SID\","
 		"sn=0,ts=TS,"
 		"v=2",
-		"bg,e=b,sid=\"SID\",sn=1,ts=TS,v=2",
-		"e=b,sid=\"SID\",sn=2,ts=TS,v=2",
+		"cen=\"login\",e=ce,ec=(\"biz.xtream.expired\"),org.qanat-outcome=\"expired\",sid=\"SID\",sn="
+		"1,"
+		"ts=TS,v=2",
+		"bg,e=b,sid=\"SID\",sn=2,ts=TS,v=2",
+		"e=b,sid=\"SID\",sn=3,ts=TS,v=2",
 	};
-	static const int at[] = { -1, -1, -1 };
-	expect_session(sid, want, at, 3);
+	static const int at[] = { -1, -1, -1, -1 };
+	expect_session(sid, want, at, 4);
 	qoe_destroy(&q);
 }
 

@@ -197,10 +197,12 @@ class State:
     def in_outage(self):
         return time.time() < self.outage_until
 
-    def note_request(self, port_kind, method, target):
+    def note_request(self, port_kind, method, target, headers=None):
+        h = headers or {}
         with self.lock:
             self.requests.append(dict(port=port_kind, method=method, target=redact(target),
-                                      at=round(time.time(), 3)))
+                                      at=round(time.time(), 3), user_agent=h.get("User-Agent"),
+                                      referer=h.get("Referer"), x_qanat=h.get("X-Qanat")))
             del self.requests[:-500]
 
     def load_scenario(self, names):
@@ -606,7 +608,7 @@ class Handler(BaseHTTPRequestHandler):
             if path.startswith("/_control/"):
                 return self.control(method, path)
             target = self.path
-            self.st.note_request(self.server.kind, method, target)
+            self.st.note_request(self.server.kind, method, target, self.headers)
             if path.endswith(".m3u8") and "qanat_hls_chain" in self.q:
                 return self.hls_chain()
             hits = self.st.match_faults(target, path, self.server.kind)
@@ -1620,6 +1622,17 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError as e:
                 return self.api_json({"error": str(e)}, 400)
             return self.api_json({"ok": True})
+        if what == "connections" and method == "POST":
+            # another device of that user starts watching: {"user", "stream"?} (a phantom
+            # connection, counted in active_cons until a newer one kicks it as the oldest)
+            try:
+                req = json.loads(self.body.decode("utf-8") or "{}")
+            except ValueError:
+                return self.api_json({"error": "bad_json"}, 400)
+            if req.get("user") not in st.accounts.users:
+                return self.api_json({"error": "unknown_user"}, 404)
+            c = st.register(req["user"], int(req.get("stream", 1)), "device", "198.51.100.7:4711")
+            return self.api_json(c.as_json(), 201)
         if what == "connections" and method == "GET":
             with st.lock:
                 st._expire_hls()
@@ -1668,7 +1681,14 @@ class Handler(BaseHTTPRequestHandler):
                               "flavor", "message"):
                         if k in patch:
                             a[k] = patch[k]
-                    return self.api_json({"ok": True, "status": st.accounts.status(a)})
+                    status = st.accounts.status(a)
+                    if status != "Active":
+                        # as XUI's cron does: the streams of a line no longer active are closed
+                        for c in st.conns.values():
+                            if c.user == parts[1] and not c.kicked:
+                                c.kicked = True
+                                c.event.set()
+                    return self.api_json({"ok": True, "status": status})
         if what == "state" and method == "GET":
             return self.api_json(dict(flavor=st.flavor, tz=str(st.tz), port=st.port,
                                       token_port=st.token_port, strict_cmcd=st.strict_cmcd,
