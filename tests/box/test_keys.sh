@@ -17,7 +17,7 @@ python3 - "$tmp/session.bin" <<'PY'
 import struct, sys
 EV_SYN, EV_KEY, EV_MSC = 0, 1, 4
 codes = dict(KEY_NUMERIC_1=0x201, KEY_NUMERIC_2=0x202, KEY_OK=0x160, KEY_EPG=0x16d, KEY_DOWN=108,
-             KEY_RED=0x18e, KEY_LAST=0x195, KEY_POWER=116, KEY_BACK=158, KEY_CHANNELUP=0x192)
+             KEY_RED=0x18e, KEY_LAST=0x195, KEY_TV=0x179, KEY_BACK=158, KEY_CHANNELUP=0x192)
 out = bytearray()
 t = [1700000000, 0]
 def rec(type_, code, value):
@@ -30,7 +30,7 @@ def key(name, value):
 def tap(name):
     key(name, 1); key(name, 0)
 tap("KEY_NUMERIC_1"); tap("KEY_NUMERIC_2"); tap("KEY_OK")       # zap to channel 12
-tap("KEY_POWER")                                                # not in the keymap: nothing
+tap("KEY_TV")                                                   # not in the keymap: nothing
 tap("KEY_EPG"); key("KEY_DOWN", 1); key("KEY_DOWN", 2); key("KEY_DOWN", 2); key("KEY_DOWN", 0)
 tap("KEY_RED"); tap("KEY_BACK"); tap("KEY_LAST"); tap("KEY_CHANNELUP")
 open(sys.argv[1], "wb").write(out)
