@@ -606,7 +606,7 @@ static void account_check(struct app_player_ui *p, bool stop, bool fatal)
 		return;
 	}
 	p->kick_checking = true;
-	if (j->stopped)
+	if (j->stopped && !fatal) /* a refusal keeps the player's sentence until the panel answers */
 		show_message(p, TR(app, "The stream stopped. Checking your subscription..."));
 }
 
@@ -642,7 +642,7 @@ static void on_player_event(void *user, const struct player_event *ev)
 		}
 		if (refused && ev->u.error.fatal)
 			account_check(p, true, true);
-		if (ev->u.error.fatal && !p->kick_checking) {
+		if (ev->u.error.fatal) {
 			/* no picture of the channel zapped away from under the message */
 			video_clear(p);
 			show_message(p, pl->error);
