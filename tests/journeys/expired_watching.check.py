@@ -4,34 +4,19 @@
 the subscription is no longer active, and the operator's QoE got biz.xtream.expired."""
 import json
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lock_common import beacon_records, fail_with  # noqa: E402
+from lock_common import state as lock_state  # noqa: E402
 from tr import T  # noqa: E402
 
 out = sys.argv[1]
-
-
-def cmcd(line):
-    """A CMCD v2 record line as a dict (a bare key is True)."""
-    rx = r'([A-Za-z0-9.\-]+)(?:=("(?:[^"\\]|\\.)*"|\([^)]*\)|[^,]*))?(?:,|$)'
-    out = {}
-    for k, v in re.findall(rx, line):
-        out[k] = True if v == "" else v.strip('"')
-    return out
+fail = fail_with("expired_watching")
 
 
 def state(name):
-    path = os.path.join(out, name + ".json")
-    if not os.path.exists(path):
-        sys.exit("no state %s.json: the script stopped early" % name)
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-def fail(msg):
-    sys.exit("expired_watching journey: " + msg)
+    return lock_state(out, name)
 
 
 s = state("watching")
@@ -53,9 +38,7 @@ texts = " | ".join(t["text"] for t in e.get("texts", []))
 if T("Your subscription is no longer active.") not in texts and e["screen"] == "player":
     fail("the viewer should read that the subscription is no longer active, sees %r" % texts)
 
-beacons = json.load(open(os.path.join(out, "panel_records.json"))).get("beacons") or []
-lines = [r for b in beacons for r in b.get("records", [])]
-blob = json.dumps(lines)
+blob = json.dumps(beacon_records(out))
 if "biz.xtream.expired" not in blob:
     fail("the operator's QoE should have an ec biz.xtream.expired, got %s" % blob[-2000:])
 print("expired_watching journey: the box stopped, said the line ended, and told the operator")

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""What the lock_* journey checks share: reading a state, what plays, whether the PIN prompt is up."""
+"""What journey checks share: reading a state, what plays, whether the PIN prompt is up, the QoE
+records the panel received (panel_records.json)."""
 import json
 import os
+import re
 import sys
 
 
@@ -70,3 +72,16 @@ class LockChecks:
     def number(self, name):
         """The channel number the player screen shows."""
         return (self.st(name).get("player_ui") or {}).get("number")
+
+
+def cmcd(line):
+    """A CMCD v2 record line as a dict (a bare key is True)."""
+    rx = r'([A-Za-z0-9.\-]+)(?:=("(?:[^"\\]|\\.)*"|\([^)]*\)|[^,]*))?(?:,|$)'
+    return {k: True if v == "" else v.strip('"') for k, v in re.findall(rx, line)}
+
+
+def beacon_records(out):
+    """Every QoE record the panel's sink received in the run, each as a dict."""
+    with open(os.path.join(out, "panel_records.json"), encoding="utf-8") as f:
+        beacons = json.load(f).get("beacons") or []
+    return [cmcd(r) if isinstance(r, str) else r for b in beacons for r in b.get("records", [])]

@@ -2,44 +2,22 @@
 # SPDX-License-Identifier: MIT
 """Checks the screens question: asked with the panel's true figures, Cancel plays nothing (the other
 device keeps its stream), Watch here plays and the panel kicks exactly the other device."""
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lock_common import beacon_records, fail_with  # noqa: E402
+from lock_common import state as lock_state  # noqa: E402
 from tr import T, match_plural  # noqa: E402
 
 out = sys.argv[1]
+fail = fail_with("screens_in_use")
 
 
 def state(name):
-    path = os.path.join(out, name + ".json")
-    if not os.path.exists(path):
-        sys.exit("no state %s.json: the script stopped early" % name)
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    return lock_state(out, name)
 
-
-def fail(msg):
-    sys.exit("screens_in_use journey: " + msg)
-
-
-def texts(s):
-    return [t["text"] for t in s.get("texts", [])]
-
-
-for name in ("asked", "asked_again"):
-    s = state(name)
-    if s["screen"] != "dialog":
-        fail("%s: the box should ask before playing, shows %r" % (name, s["screen"]))
-    if not any(match_plural("%d of %d screen in use", "%d of %d screens in use", t)
-               for t in texts(s)):
-        fail("%s: the dialog should say 1 of 1 screens in use, says %r" % (name, texts(s)))
-    if T("Watch here") not in texts(s):
-        fail("%s: the dialog should offer Watch here, has %r" % (name, texts(s)))
-    if (s.get("playing") or {}).get("state") not in ("idle", None):
-        fail("%s: nothing may play before the viewer answers" % name)
 
 c = state("cancelled")
 if c["screen"] == "dialog" or (c.get("playing") or {}).get("state") not in ("idle", None):

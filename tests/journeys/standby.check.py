@@ -2,33 +2,19 @@
 # SPDX-License-Identifier: MIT
 """Checks standby: power stops playback and blanks the screen, a key brings the channel back; the
 operator's QoE sink got e=b with bg then without, and the box events app_start and login."""
-import json
 import os
-import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lock_common import beacon_records, fail_with  # noqa: E402
+from lock_common import state as lock_state  # noqa: E402
+
 out = sys.argv[1]
-
-
-def cmcd(line):
-    """A CMCD v2 record line as a dict (a bare key is True)."""
-    rx = r'([A-Za-z0-9.\-]+)(?:=("(?:[^"\\]|\\.)*"|\([^)]*\)|[^,]*))?(?:,|$)'
-    out = {}
-    for k, v in re.findall(rx, line):
-        out[k] = True if v == "" else v.strip('"')
-    return out
+fail = fail_with("standby")
 
 
 def state(name):
-    path = os.path.join(out, name + ".json")
-    if not os.path.exists(path):
-        sys.exit("no state %s.json: the script stopped early" % name)
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-def fail(msg):
-    sys.exit("standby journey: " + msg)
+    return lock_state(out, name)
 
 
 w = state("watching")
@@ -46,8 +32,7 @@ p = b.get("playing") or {}
 if b.get("standby") or p.get("id") != 1 or p.get("state") != "playing":
     fail("a key should bring channel 1 back, got standby %r playing %r" % (b.get("standby"), p))
 
-beacons = json.load(open(os.path.join(out, "panel_records.json"))).get("beacons") or []
-records = [cmcd(r) if isinstance(r, str) else r for x in beacons for r in x.get("records", [])]
+records = beacon_records(out)
 events = [(r.get("e"), r.get("bg"), r.get("cen")) for r in records]
 b_events = [bg for e, bg, _ in events if e == "b"]
 if b_events[:2] != [True, None]:
